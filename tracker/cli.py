@@ -1,0 +1,163 @@
+"""The `tracker` command line: parse options, call one function, render. Heavy imports stay inside commands."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from tracker.errors import EXIT_DATABASE, TrackerError, UsageError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from tracker.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+STATUSES = ("not-started", "in-progress", "stalled", "achieved", "partly-achieved", "missed", "withdrawn")
+
+
+class App:
+    """Per-invocation state: the workspace, the clock and (opened on demand, synced once) the database."""
+
+    def __init__(self, workspace: str | None, db: str | None) -> None:
+        self._workspace_arg, self._db_arg = workspace, db
+        self._workspace: Workspace | None = None
+        self._db: Database | None = None
+        self.today_arg: str | None = None
+
+    @property
+    def workspace(self) -> Workspace:
+        """Return the resolved workspace."""
+        if self._workspace is None:
+            from tracker.workspace import open_workspace
+
+            self._workspace = open_workspace(self._workspace_arg, self._db_arg)
+        return self._workspace
+
+    @property
+    def today(self) -> date:
+        """Return --today / TRACKER_TODAY, or today in the workspace time zone."""
+        try:
+            return self.workspace.today(self.today_arg)
+        except ValueError as exc:
+            raise UsageError(f"--today: {exc}") from None
+
+    def db(self) -> Database:
+        """Open the database and sync changed pledge files into it (once per command)."""
+        if self._db is None:
+            from tracker import store, sync
+
+            today = self.today
+            self._db = store.open_db(self.workspace.db_path)
+            sync.sync(self._db, self.workspace.pledges_dir, today)
+        return self._db
+
+
+class TrackerGroup(click.Group):
+    """Turns TrackerError into one line on stderr and its documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrackerError as exc:
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                click.echo(f"error: {line}", err=True)
+            ctx.exit(exc.exit_code)
+        except sqlite3.DatabaseError as exc:
+            click.echo(f"error: database: {exc}", err=True)
+            ctx.exit(EXIT_DATABASE)
+
+
+def today_option(func: F) -> F:
+    """Add --today YYYY-MM-DD (env TRACKER_TODAY) to a command."""
+
+    @click.option("--today", "today", envvar="TRACKER_TODAY", metavar="YYYY-MM-DD", help="Act as if today were this date (env TRACKER_TODAY).")
+    @functools.wraps(func)
+    def wrapper(*args: Any, today: str | None, **kwargs: Any) -> Any:
+        click.get_current_context().find_object(App).today_arg = today  # type: ignore[union-attr]
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def json_option(func: F) -> F:
+    """Add --json (documented, stable keys) to a read command."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON (keys are documented and only ever added).")(func)
+
+
+def emit_json(data: Any) -> None:
+    """Print data as indented UTF-8 JSON."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def console() -> Any:
+    """Return the stdout console (colour only on a terminal; NO_COLOR honoured)."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def parse_date(value: str | None, app: App, option: str) -> date:
+    """Parse an option date, defaulting to today; refuse dates after today."""
+    from tracker.dates import parse_day
+
+    today = app.today
+    if value is None:
+        return today
+    try:
+        day = parse_day(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+    if day > today:
+        raise UsageError(f"{option}: {day} is after today ({today}); record what has happened, not what is planned")
+    return day
+
+
+@click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pledge-tracker", prog_name="tracker")
+@click.option("--workspace", envvar="TRACKER_WORKSPACE", metavar="DIR", help="Workspace folder (env TRACKER_WORKSPACE); default: nearest folder upward with tracker.toml or pledges/.")
+@click.option("--db", envvar="TRACKER_DB", metavar="FILE", help="Database file (env TRACKER_DB); default: tracker.db in the workspace.")
+@click.pass_context
+def cli(ctx: click.Context, workspace: str | None, db: str | None) -> None:
+    """Track pledges: their deadlines, milestones, indicators and reported status."""
+    ctx.obj = App(workspace, db)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def main() -> None:
+    """Entry point of the `tracker` console script."""
+    cli(prog_name="tracker")
+
+
+def text_option(value: str | None, option: str, limit: int = 5000) -> str | None:
+    """Check free text typed on the command line: no control characters, bounded length."""
+    from tracker.sanitize import has_control
+
+    if value is None:
+        return None
+    if has_control(value):
+        raise UsageError(f"{option}: control characters are not allowed")
+    if len(value) > limit:
+        raise UsageError(f"{option}: longer than {limit} characters")
+    return value.strip()
+
+
+def source_option(value: str | None, option: str) -> str | None:
+    """Check a --source/--evidence reference: an http(s) URL or a plain citation, never another scheme."""
+    import re
+
+    text = text_option(value, option, 2000)
+    if text and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) and not re.match(r"^https?://\S+$", text):
+        raise UsageError(f"{option}: only http(s) URLs or plain citations are accepted, got {text[:60]!r}")
+    return text
+
+
+from tracker import commands  # noqa: E402, F401  (the commands attach themselves to `cli`)

@@ -1,0 +1,178 @@
+"""The commands of `tracker`, each short: check input, call the domain, render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tracker.cli import (
+    STATUSES,
+    App,
+    cli,
+    console,
+    emit_json,
+    json_option,
+    parse_date,
+    pass_app,
+    source_option,
+    text_option,
+    today_option,
+)
+from tracker.errors import UsageError
+
+
+@cli.command()
+@json_option
+@click.option("--owner", metavar="TEXT", help="Only pledges whose owner contains TEXT.")
+@click.option("--framework", metavar="TAG", help="Only pledges tagged TAG (e.g. GCM, GCM:11, SDG:3.8).")
+@click.option("--all", "show_all", is_flag=True, help="Show every pledge, not only the 50 most urgent.")
+@today_option
+@pass_app
+def status(app: App, as_json: bool, owner: str | None, framework: str | None, show_all: bool) -> None:
+    """One row per pledge, most urgent first: reported and schedule status, next deadline, days left."""
+    from tracker.portfolio import status_list
+
+    rows = status_list(app.db(), app.today, app.workspace.settings.due_soon_days, owner, framework)
+    if as_json:
+        emit_json(rows)
+        return
+    from tracker.render import status_table
+
+    out = console()
+    out.print(status_table(rows, show_all, out.width))
+
+
+@cli.command()
+@click.argument("pledge_id", metavar="ID")
+@json_option
+@today_option
+@pass_app
+def show(app: App, pledge_id: str, as_json: bool) -> None:
+    """Everything about one pledge: milestones, indicators with latest readings, updates, sources."""
+    from tracker.portfolio import pledge_detail
+
+    detail = pledge_detail(app.db(), pledge_id, app.today, app.workspace.settings.due_soon_days)
+    if as_json:
+        emit_json(detail)
+        return
+    from tracker.render import pledge_view
+
+    console().print(pledge_view(detail))
+
+
+@cli.command()
+@click.argument("pledge_id", metavar="ID")
+@click.option("--status", "new_status", required=True, type=click.Choice(STATUSES), help="The reported status.")
+@click.option("--note", required=True, help="What happened (required: a status is never bare).")
+@click.option("--source", metavar="URL", help="Where this is reported (http(s) URL or a citation).")
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="When it was reported (default: today).")
+@today_option
+@pass_app
+def update(app: App, pledge_id: str, new_status: str, note: str, source: str | None, on: str | None) -> None:
+    """Record a reported status with a note and, ideally, a source."""
+    from tracker import store
+
+    note_text = text_option(note, "--note")
+    if not note_text:
+        raise UsageError("--note: must not be empty")
+    source_text, day = source_option(source, "--source"), parse_date(on, app, "--date")
+    store.add_update(app.db(), pledge_id, new_status, note_text, source_text, day)
+    click.echo(f"{pledge_id}: reported {new_status} on {day}")
+
+
+@cli.command()
+@click.argument("pledge_id", metavar="ID")
+@click.argument("indicator_id", metavar="INDICATOR")
+@click.argument("value")
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="When the value was observed (default: today).")
+@click.option("--source", metavar="URL", help="Where the value comes from.")
+@click.option("--note", help="A remark on the value.")
+@today_option
+@pass_app
+def record(app: App, pledge_id: str, indicator_id: str, value: str, on: str | None, source: str | None, note: str | None) -> None:
+    """Record an indicator reading; the value must fit the indicator's kind."""
+    from tracker import store
+    from tracker.models import Indicator, check_value
+
+    db = app.db()
+    store.require_pledge(db, pledge_id)
+    store.require_item(db, "indicators", pledge_id, indicator_id)
+    spec = next(i for i in store.definition(store.require_pledge(db, pledge_id))["indicators"] if i["id"] == indicator_id)
+    try:
+        checked = check_value(Indicator.model_validate(spec), text_option(value, "VALUE", 500))
+    except ValueError as exc:
+        raise UsageError(f"VALUE: {exc}") from None
+    day = parse_date(on, app, "--date")
+    store.add_reading(db, pledge_id, indicator_id, checked, day, source_option(source, "--source"), text_option(note, "--note"))
+    click.echo(f"{pledge_id}/{indicator_id}: {value} on {day}")
+
+
+@cli.command()
+@click.argument("pledge_id", metavar="ID")
+@click.argument("milestone_id", metavar="MILESTONE")
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="When it was done (default: today).")
+@click.option("--evidence", metavar="URL", help="Where the completion is shown.")
+@today_option
+@pass_app
+def done(app: App, pledge_id: str, milestone_id: str, on: str | None, evidence: str | None) -> None:
+    """Record that a milestone is done."""
+    from tracker import store
+
+    day = parse_date(on, app, "--date")
+    store.add_completion(app.db(), pledge_id, milestone_id, day, source_option(evidence, "--evidence"))
+    click.echo(f"{pledge_id}/{milestone_id}: done on {day}")
+
+
+@cli.command()
+@click.argument("pledge_id", metavar="ID")
+@json_option
+@today_option
+@pass_app
+def history(app: App, pledge_id: str, as_json: bool) -> None:
+    """Updates, readings, milestone completions and revisions of a pledge, in time order."""
+    from tracker.portfolio import history as pledge_history
+
+    events = pledge_history(app.db(), pledge_id)
+    if as_json:
+        emit_json(events)
+        return
+    from tracker.render import history_table
+
+    console().print(history_table(events))
+
+
+@cli.command()
+@today_option
+@pass_app
+def validate(app: App) -> None:
+    """Check every pledge file and the review calendar; problems print as file:line: field: message."""
+    from tracker.pledgefile import load_folder
+
+    catalog = load_folder(app.workspace.pledges_dir)
+    click.echo(f"ok: {len(catalog.pledges)} pledges and {len(catalog.reviews)} reviews are valid")
+
+
+@cli.command()
+@today_option
+@pass_app
+def sync(app: App) -> None:
+    """Load changed pledge files into the database now (every command also does this first)."""
+    from tracker import store
+    from tracker.sync import sync as run_sync
+
+    result = run_sync(store.open_db(app.workspace.db_path), app.workspace.pledges_dir, app.today)
+    click.echo(f"synced: {len(result.changed)} changed, {len(result.removed)} removed, {len(result.revisions)} revisions")
+    for r in result.revisions:
+        click.echo(f"  revision {r['pledge_id']} {r['item_kind']} {r['item_id']} {r['field']}: {r['old']} -> {r['new']}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--empty", is_flag=True, help="Only the review calendar, no example pledges.")
+def init(directory: Path, empty: bool) -> None:
+    """Create a workspace in DIRECTORY from the bundled Cambodian catalog."""
+    from tracker.catalog import scaffold
+
+    written = scaffold(directory, with_pledges=not empty)
+    click.echo(f"created workspace {directory} ({written} pledge files); try: cd {directory} && tracker status")

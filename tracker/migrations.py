@@ -1,0 +1,76 @@
+"""The database schema as append-only named migrations: never edit one that has shipped."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("tracker")
+
+
+def _run(db: Database, script: str) -> None:
+    # sqlite3's executescript() commits first, which would break the migration's transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    """Definitions synced from files, and the history only the database holds."""
+    _run(
+        db,
+        """
+        CREATE TABLE source_files (
+            path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+            sha256 TEXT NOT NULL, synced_at TEXT NOT NULL
+        );
+        CREATE TABLE reviews (
+            id TEXT PRIMARY KEY, title TEXT NOT NULL, first TEXT NOT NULL,
+            every_years INTEGER, definition TEXT NOT NULL, removed_at TEXT
+        );
+        CREATE TABLE pledges (
+            id TEXT PRIMARY KEY, title TEXT NOT NULL, owner TEXT NOT NULL,
+            start_text TEXT, due_text TEXT NOT NULL, due_date TEXT NOT NULL, due_precision TEXT NOT NULL,
+            frameworks TEXT NOT NULL, reviews TEXT NOT NULL, report_every_days INTEGER,
+            path TEXT NOT NULL, sha256 TEXT NOT NULL, definition TEXT NOT NULL,
+            synced_at TEXT NOT NULL, removed_at TEXT
+        );
+        CREATE TABLE milestones (
+            pledge_id TEXT NOT NULL REFERENCES pledges(id), id TEXT NOT NULL, position INTEGER NOT NULL,
+            title TEXT NOT NULL, due_text TEXT NOT NULL, due_date TEXT NOT NULL, due_precision TEXT NOT NULL,
+            assumed INTEGER NOT NULL DEFAULT 0, removed_at TEXT,
+            PRIMARY KEY (pledge_id, id)
+        );
+        CREATE TABLE indicators (
+            pledge_id TEXT NOT NULL REFERENCES pledges(id), id TEXT NOT NULL, position INTEGER NOT NULL,
+            title TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT, direction TEXT NOT NULL,
+            baseline_value TEXT, baseline_date TEXT, target_value TEXT, target_date TEXT, removed_at TEXT,
+            PRIMARY KEY (pledge_id, id)
+        );
+        CREATE TABLE status_updates (
+            id INTEGER PRIMARY KEY, pledge_id TEXT NOT NULL REFERENCES pledges(id),
+            date TEXT NOT NULL, status TEXT NOT NULL, note TEXT NOT NULL, source TEXT,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX status_updates_pledge_date ON status_updates(pledge_id, date, id);
+        CREATE TABLE readings (
+            id INTEGER PRIMARY KEY, pledge_id TEXT NOT NULL, indicator_id TEXT NOT NULL,
+            date TEXT NOT NULL, value_num REAL, value_text TEXT, source TEXT, note TEXT,
+            recorded_at TEXT NOT NULL,
+            FOREIGN KEY (pledge_id, indicator_id) REFERENCES indicators(pledge_id, id)
+        );
+        CREATE INDEX readings_indicator_date ON readings(pledge_id, indicator_id, date, id);
+        CREATE TABLE milestone_completions (
+            id INTEGER PRIMARY KEY, pledge_id TEXT NOT NULL, milestone_id TEXT NOT NULL,
+            date TEXT NOT NULL, evidence TEXT, recorded_at TEXT NOT NULL,
+            FOREIGN KEY (pledge_id, milestone_id) REFERENCES milestones(pledge_id, id)
+        );
+        CREATE INDEX milestone_completions_pledge ON milestone_completions(pledge_id, milestone_id);
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY, pledge_id TEXT NOT NULL REFERENCES pledges(id),
+            item_kind TEXT NOT NULL, item_id TEXT NOT NULL, field TEXT NOT NULL,
+            old TEXT, new TEXT, date TEXT NOT NULL, recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX revisions_pledge ON revisions(pledge_id, date, id);
+        """
+    )

@@ -1,0 +1,136 @@
+"""Assemble what the read commands show, as plain data (JSON-ready dicts) built from store queries."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+from tracker import store
+from tracker.dates import FuzzyDate, parse_fuzzy
+from tracker.schedule_lens import Deadline, schedule, urgency_key
+
+
+def next_review(first: str, every_years: int | None, today: date) -> FuzzyDate:
+    """Return a review's first occurrence whose deadline is today or later (or its only one)."""
+    occurrence = parse_fuzzy(first)
+    while every_years and occurrence.end < today:
+        occurrence = occurrence.add_years(every_years)
+    return occurrence
+
+
+def _reviews(db: Database, today: date) -> dict[str, Deadline]:
+    deadlines = {}
+    for r in store.review_rows(db):
+        when = next_review(r["first"], r["every_years"], today)
+        deadlines[r["id"]] = Deadline(when.end, str(when), when.precision, f"review: {r['title']}", "review")
+    return deadlines
+
+
+def _deadlines(pledge: dict[str, Any], milestones: list[dict[str, Any]], reviews: dict[str, Deadline]) -> list[Deadline]:
+    found = [Deadline(date.fromisoformat(pledge["due_date"]), pledge["due_text"], pledge["due_precision"], "pledge due", "pledge")]
+    for m in milestones:
+        if m["done_on"] is None:
+            found.append(Deadline(date.fromisoformat(m["due_date"]), m["due_text"], m["due_precision"], f"milestone: {m['title']}", "milestone"))
+    found += [reviews[r] for r in json.loads(pledge["reviews"]) if r in reviews]
+    return found
+
+
+def status_list(db: Database, today: date, due_soon_days: int, owner: str | None = None, framework: str | None = None) -> list[dict[str, Any]]:
+    """Return one status row per pledge, most urgent first (the documented `status --json` shape)."""
+    reviews = _reviews(db, today)
+    by_pledge: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for m in store.milestone_rows(db):
+        by_pledge[m["pledge_id"]].append(m)
+    result = []
+    for p in store.status_rows(db):
+        frameworks = json.loads(p["frameworks"])
+        if owner and owner.casefold() not in p["owner"].casefold():
+            continue
+        if framework and not any(f == framework or f.startswith(framework + ":") or f.split(":")[0] == framework for f in frameworks):
+            continue
+        milestones = by_pledge.get(p["id"], [])
+        lens = schedule(_deadlines(p, milestones, reviews), p["reported_status"], today, due_soon_days)
+        result.append({
+            "id": p["id"], "title": p["title"], "owner": p["owner"], "frameworks": frameworks,
+            "reported_status": p["reported_status"], "reported_on": p["reported_on"],
+            "schedule_status": lens.status,
+            "next_deadline": lens.next_deadline.as_json(today) if lens.next_deadline else None,
+            "days_left": lens.days_left, "due": p["due_text"], "due_date": p["due_date"],
+            "milestones_done": sum(1 for m in milestones if m["done_on"]), "milestones_total": len(milestones),
+        })
+    result.sort(key=lambda r: urgency_key(r["schedule_status"], r["days_left"], r["id"]))
+    return result
+
+
+def pledge_detail(db: Database, pledge_id: str, today: date, due_soon_days: int) -> dict[str, Any]:
+    """Return everything about one pledge (the documented `show --json` shape)."""
+    row = store.require_pledge(db, pledge_id)
+    spec = store.definition(row)
+    milestones = store.milestone_rows(db, pledge_id)
+    reviews = _reviews(db, today)
+    updates = store.update_rows(db, pledge_id)
+    lens = schedule(_deadlines({**row, "reviews": row["reviews"]}, milestones, reviews), updates[0]["status"] if updates else None, today, due_soon_days)
+    return {
+        "id": pledge_id, "title": row["title"], "summary": spec.get("summary"), "owner": row["owner"],
+        "contacts": spec["contacts"], "escalation": spec["escalation"], "partners": spec["partners"],
+        "frameworks": spec["frameworks"], "start": spec["start"], "due": spec["due"],
+        "reported_status": updates[0]["status"] if updates else None,
+        "schedule_status": lens.status, "next_deadline": lens.next_deadline.as_json(today) if lens.next_deadline else None,
+        "days_left": lens.days_left, "report_every_days": spec["report_every_days"],
+        "reviews": [{"id": r, **reviews[r].as_json(today)} for r in spec["reviews"] if r in reviews],
+        "sources": spec["sources"],
+        "milestones": [_milestone_json(m, spec, today) for m in milestones],
+        "indicators": [_indicator_json(db, i, spec) for i in store.indicator_rows(db, pledge_id)],
+        "updates": updates, "path": row["path"],
+    }
+
+
+def _milestone_json(m: dict[str, Any], spec: dict[str, Any], today: date) -> dict[str, Any]:
+    defined = next((d for d in spec["milestones"] if d["id"] == m["id"]), {})
+    due = date.fromisoformat(m["due_date"])
+    return {
+        "id": m["id"], "title": m["title"], "due": m["due_text"], "due_date": m["due_date"], "precision": m["due_precision"],
+        "assumed": bool(m["assumed"]), "reason": defined.get("reason"),
+        "done": {"date": m["done_on"], "evidence": m["evidence"]} if m["done_on"] else None,
+        "days_left": None if m["done_on"] else (due - today).days,
+    }
+
+
+def _indicator_json(db: Database, i: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    defined = next((d for d in spec["indicators"] if d["id"] == i["id"]), {})
+    readings = store.readings_of(db, i["pledge_id"], i["id"])
+    return {
+        "id": i["id"], "title": i["title"], "kind": i["kind"], "unit": i["unit"], "direction": i["direction"],
+        "baseline": defined.get("baseline"), "target": defined.get("target"), "method": defined.get("method", "auto"),
+        "latest": _reading_json(readings[-1]) if readings else None,
+        "readings": [_reading_json(r) for r in readings],
+    }
+
+
+def _reading_json(r: dict[str, Any]) -> dict[str, Any]:
+    value = r["value_num"] if r["value_num"] is not None else r["value_text"]
+    return {"date": r["date"], "value": value, "source": r["source"], "note": r["note"]}
+
+
+def history(db: Database, pledge_id: str) -> list[dict[str, Any]]:
+    """Return a pledge's updates, readings, completions and revisions in time order."""
+    store.require_pledge(db, pledge_id)
+    events = []
+    for r in store.history_rows(db, pledge_id):
+        event = {"kind": r["kind"], "date": r["date"], "recorded_at": r["recorded_at"]}
+        if r["kind"] == "update":
+            event.update(status=r["value"], note=r["note"], source=r["source"])
+        elif r["kind"] == "reading":
+            event.update(indicator=r["item"], value=r["num"] if r["num"] is not None else r["value"], note=r["note"], source=r["source"])
+        elif r["kind"] == "done":
+            event.update(milestone=r["item"], evidence=r["source"])
+        else:
+            item_kind, item_id, field = r["item"].split(":", 2)
+            event.update(item_kind=item_kind, item=item_id, field=field, old=r["old"], new=r["value"])
+        events.append(event)
+    return events
+

@@ -1,0 +1,56 @@
+"""The schedule lens: upcoming, due-soon, overdue or closed, from dates alone (pure, takes `today`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+CLOSED_STATUSES = frozenset({"achieved", "partly-achieved", "missed", "withdrawn"})
+SCHEDULE_ORDER = {"overdue": 0, "due-soon": 1, "upcoming": 2, "closed": 3}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A dated thing that falls due: a pledge, a milestone or a review."""
+
+    date: date
+    text: str
+    precision: str
+    what: str
+    kind: str
+
+    def as_json(self, today: date) -> dict[str, Any]:
+        """Return the documented JSON shape of a deadline."""
+        return {"date": self.date.isoformat(), "precision": self.precision, "text": self.text,
+                "what": self.what, "kind": self.kind, "days_left": (self.date - today).days}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A pledge's schedule status and the deadline that decides it."""
+
+    status: str
+    next_deadline: Deadline | None
+    days_left: int | None
+
+
+def schedule(deadlines: list[Deadline], reported_status: str | None, today: date, due_soon_days: int) -> Schedule:
+    """Return the schedule lens from a pledge's open deadlines (its due date and open milestones)."""
+    if reported_status in CLOSED_STATUSES:
+        return Schedule("closed", None, None)
+    dated = [d for d in deadlines if d.kind != "review"]
+    overdue = sorted((d for d in dated if d.date < today), key=lambda d: d.date)
+    if overdue:
+        return Schedule("overdue", overdue[0], (overdue[0].date - today).days)
+    ahead = sorted((d for d in deadlines if d.date >= today), key=lambda d: (d.date, d.kind != "pledge"))
+    if not ahead:
+        return Schedule("upcoming", None, None)
+    first = ahead[0]
+    days = (first.date - today).days
+    return Schedule("due-soon" if days <= due_soon_days else "upcoming", first, days)
+
+
+def urgency_key(status: str, days_left: int | None, pledge_id: str) -> tuple[int, int, str]:
+    """Sort key: overdue first (longest overdue first), then by days left, closed last."""
+    return (SCHEDULE_ORDER[status], days_left if days_left is not None else 10**6, pledge_id)

@@ -1,0 +1,354 @@
+"""The only module that speaks SQL: open and migrate the database, record history, query it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlite_utils import Database
+
+from tracker.errors import StoreError, UnknownError
+from tracker.migrations import migrations
+
+if TYPE_CHECKING:
+    from tracker.models import Indicator, Pledge, Review
+
+BUSY_TIMEOUT_S = 15.0
+
+
+def utc_now() -> str:
+    """Return the current instant as a UTC ISO-8601 string (the one format stored)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def open_db(path: Path) -> Database:
+    """Open (creating it owner-only if new) the database, then apply pending migrations."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+        db = Database(conn)
+        db.execute("PRAGMA foreign_keys = ON")
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        _migrate(db)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open the database: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the database: {exc.strerror}") from None
+    return db
+
+
+def _migrate(db: Database) -> None:
+    known = {m.name for m in migrations._migrations}
+    unknown = [m.name for m in migrations.applied(db) if m.name not in known]
+    if unknown:
+        raise StoreError(f"the database has migrations this version does not know ({', '.join(unknown)}); upgrade tracker")
+    if not migrations.pending(db):
+        return
+    with write_txn(db):
+        migrations.apply(db)
+
+
+@contextlib.contextmanager
+def write_txn(db: Database) -> Iterator[Database]:
+    """Run a read-then-write block under BEGIN IMMEDIATE, so it waits for the lock instead of failing."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"the database is busy ({exc}); try again in a moment") from None
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    else:
+        db.commit()
+
+
+def rows(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    """Return every row of a query as dicts (never a half-read cursor)."""
+    return list(db.query(sql, params))
+
+
+def require_pledge(db: Database, pledge_id: str) -> dict[str, Any]:
+    """Return the pledge row, or raise UnknownError naming the id."""
+    found = rows(db, "SELECT * FROM pledges WHERE id = ? AND removed_at IS NULL", [pledge_id])
+    if not found:
+        raise UnknownError(f"unknown pledge {pledge_id!r}; `tracker status` lists the ids")
+    return found[0]
+
+
+def require_item(db: Database, table: str, pledge_id: str, item_id: str) -> dict[str, Any]:
+    """Return a milestone or indicator row of a pledge, or raise UnknownError listing the known ids."""
+    assert table in ("milestones", "indicators")
+    found = rows(db, f"SELECT * FROM {table} WHERE pledge_id = ? AND id = ? AND removed_at IS NULL", [pledge_id, item_id])
+    if found:
+        return found[0]
+    known = [r["id"] for r in rows(db, f"SELECT id FROM {table} WHERE pledge_id = ? AND removed_at IS NULL ORDER BY position", [pledge_id])]
+    noun = table[:-1]
+    raise UnknownError(f"pledge {pledge_id!r} has no {noun} {item_id!r} (known: {', '.join(known) or 'none'})")
+
+
+def add_update(db: Database, pledge_id: str, status: str, note: str, source: str | None, on: date) -> int:
+    """Record a reported status with its note and source."""
+    with write_txn(db):
+        require_pledge(db, pledge_id)
+        row = {"pledge_id": pledge_id, "date": on.isoformat(), "status": status, "note": note, "source": source, "recorded_at": utc_now()}
+        return int(db["status_updates"].insert(row).last_pk)
+
+
+def add_reading(db: Database, pledge_id: str, indicator_id: str, value: float | str, on: date, source: str | None, note: str | None) -> int:
+    """Record one indicator reading (the value is already checked against the indicator's kind)."""
+    with write_txn(db):
+        require_pledge(db, pledge_id)
+        require_item(db, "indicators", pledge_id, indicator_id)
+        numeric = isinstance(value, float)
+        row = {
+            "pledge_id": pledge_id, "indicator_id": indicator_id, "date": on.isoformat(),
+            "value_num": value if numeric else None, "value_text": None if numeric else value,
+            "source": source, "note": note, "recorded_at": utc_now(),
+        }
+        return int(db["readings"].insert(row).last_pk)
+
+
+def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, evidence: str | None) -> int:
+    """Record that a milestone was done; a milestone already done is reported, not doubled."""
+    with write_txn(db):
+        require_pledge(db, pledge_id)
+        require_item(db, "milestones", pledge_id, milestone_id)
+        done = rows(db, "SELECT date FROM milestone_completions WHERE pledge_id = ? AND milestone_id = ?", [pledge_id, milestone_id])
+        if done:
+            raise StoreError(f"milestone {milestone_id!r} of {pledge_id!r} was already recorded done on {done[0]['date']}")
+        row = {"pledge_id": pledge_id, "milestone_id": milestone_id, "date": on.isoformat(), "evidence": evidence, "recorded_at": utc_now()}
+        return int(db["milestone_completions"].insert(row).last_pk)
+
+
+def status_rows(db: Database) -> list[dict[str, Any]]:
+    """Return one row per active pledge with its latest reported status, for the status lenses."""
+    return rows(
+        db,
+        """
+        SELECT p.id, p.title, p.owner, p.due_text, p.due_date, p.due_precision, p.frameworks, p.reviews,
+               (SELECT u.status FROM status_updates u WHERE u.pledge_id = p.id ORDER BY u.date DESC, u.id DESC LIMIT 1)
+                 AS reported_status,
+               (SELECT u.date FROM status_updates u WHERE u.pledge_id = p.id ORDER BY u.date DESC, u.id DESC LIMIT 1)
+                 AS reported_on
+        FROM pledges p WHERE p.removed_at IS NULL
+        """,
+    )
+
+
+def milestone_rows(db: Database, pledge_id: str | None = None) -> list[dict[str, Any]]:
+    """Return active milestones with their completion date (NULL while open)."""
+    where = "AND m.pledge_id = ?" if pledge_id else ""
+    return rows(
+        db,
+        f"""
+        SELECT m.pledge_id, m.id, m.title, m.due_text, m.due_date, m.due_precision, m.assumed,
+               c.date AS done_on, c.evidence
+        FROM milestones m
+        LEFT JOIN milestone_completions c ON c.pledge_id = m.pledge_id AND c.milestone_id = m.id
+        WHERE m.removed_at IS NULL {where} ORDER BY m.pledge_id, m.position
+        """,
+        [pledge_id] if pledge_id else [],
+    )
+
+
+def review_rows(db: Database) -> list[dict[str, Any]]:
+    """Return the review calendar."""
+    return rows(db, "SELECT id, title, first, every_years FROM reviews WHERE removed_at IS NULL ORDER BY id")
+
+
+def indicator_rows(db: Database, pledge_id: str) -> list[dict[str, Any]]:
+    """Return a pledge's indicators with their latest reading."""
+    return rows(
+        db,
+        """
+        SELECT i.*, r.date AS latest_date, r.value_num AS latest_num, r.value_text AS latest_text,
+               (SELECT count(*) FROM readings x WHERE x.pledge_id = i.pledge_id AND x.indicator_id = i.id) AS reading_count
+        FROM indicators i
+        LEFT JOIN readings r ON r.id = (
+            SELECT id FROM readings x WHERE x.pledge_id = i.pledge_id AND x.indicator_id = i.id
+            ORDER BY x.date DESC, x.id DESC LIMIT 1)
+        WHERE i.pledge_id = ? AND i.removed_at IS NULL ORDER BY i.position
+        """,
+        [pledge_id],
+    )
+
+
+def readings_of(db: Database, pledge_id: str, indicator_id: str) -> list[dict[str, Any]]:
+    """Return every reading of one indicator, oldest first."""
+    return rows(
+        db,
+        "SELECT date, value_num, value_text, source, note FROM readings WHERE pledge_id = ? AND indicator_id = ? ORDER BY date, id",
+        [pledge_id, indicator_id],
+    )
+
+
+def history_rows(db: Database, pledge_id: str) -> list[dict[str, Any]]:
+    """Return updates, readings, completions and revisions of a pledge in time order."""
+    return rows(
+        db,
+        """
+        SELECT 'update' AS kind, date, recorded_at, NULL AS item, status AS value, NULL AS num, note, source, NULL AS old
+          FROM status_updates WHERE pledge_id = :p
+        UNION ALL
+        SELECT 'reading', date, recorded_at, indicator_id, value_text, value_num, note, source, NULL
+          FROM readings WHERE pledge_id = :p
+        UNION ALL
+        SELECT 'done', date, recorded_at, milestone_id, NULL, NULL, NULL, evidence, NULL
+          FROM milestone_completions WHERE pledge_id = :p
+        UNION ALL
+        SELECT 'revision', date, recorded_at, item_kind || ':' || item_id || ':' || field, new, NULL, NULL, NULL, old
+          FROM revisions WHERE pledge_id = :p
+        ORDER BY date, recorded_at
+        """,
+        {"p": pledge_id},
+    )
+
+
+def update_rows(db: Database, pledge_id: str, limit: int = 5) -> list[dict[str, Any]]:
+    """Return a pledge's latest status updates, newest first."""
+    return rows(
+        db,
+        "SELECT date, status, note, source FROM status_updates WHERE pledge_id = ? ORDER BY date DESC, id DESC LIMIT ?",
+        [pledge_id, limit],
+    )
+
+
+def definition(row: dict[str, Any]) -> dict[str, Any]:
+    """Return the stored pledge definition (the validated file content) of a pledge row."""
+    return dict(json.loads(row["definition"]))
+
+
+def file_states(db: Database) -> dict[str, tuple[int, int, str]]:
+    """Return the size, mtime and hash of every source file as last synced."""
+    return {r["path"]: (r["size"], r["mtime_ns"], r["sha256"]) for r in rows(db, "SELECT * FROM source_files")}
+
+
+def review_refs(db: Database) -> dict[str, list[str]]:
+    """Return, per active pledge file, the review ids it names."""
+    return {r["path"]: json.loads(r["reviews"]) for r in rows(db, "SELECT path, reviews FROM pledges WHERE removed_at IS NULL")}
+
+
+def apply_sync(db: Database, batch: SyncBatch, today: date) -> list[dict[str, Any]]:
+    """Write a validated batch of definitions in one transaction; return the revisions recorded."""
+    now = utc_now()
+    revisions: list[dict[str, Any]] = []
+    with write_txn(db):
+        current = file_states(db)
+        if all(current.get(path) == state for path, state in batch.files.items()) and not (set(current) - set(batch.files)):
+            return []  # another process synced the same files first
+        if batch.reviews is not None:
+            _sync_reviews(db, batch.reviews, now)
+        for path, sha, pledge in batch.pledges:
+            revisions += _sync_pledge(db, path, sha, pledge, today, now)
+        for path in batch.removed:
+            db.execute("UPDATE pledges SET removed_at = ? WHERE path = ? AND removed_at IS NULL", [now, path])
+        db.execute("DELETE FROM source_files")
+        db["source_files"].insert_all(
+            {"path": p, "size": s[0], "mtime_ns": s[1], "sha256": s[2], "synced_at": now} for p, s in batch.files.items()
+        )
+    return revisions
+
+
+@dataclass(frozen=True)
+class SyncBatch:
+    """What a sync writes: parsed pledges, the review calendar, file states and removed files."""
+
+    pledges: list[tuple[str, str, Pledge]]
+    reviews: dict[str, Review] | None
+    files: dict[str, tuple[int, int, str]]
+    removed: list[str]
+
+
+def _sync_reviews(db: Database, reviews: dict[str, Review], now: str) -> None:
+    db.execute("UPDATE reviews SET removed_at = ? WHERE removed_at IS NULL", [now])
+    for review in reviews.values():
+        db["reviews"].upsert(
+            {"id": review.id, "title": review.title, "first": str(review.first), "every_years": review.every_years,
+             "definition": review.model_dump_json(), "removed_at": None},
+            pk="id",
+        )
+
+
+def _revision(pledge_id: str, kind: str, item_id: str, field: str, old: str | None, new: str | None, today: date, now: str) -> dict[str, Any]:
+    return {"pledge_id": pledge_id, "item_kind": kind, "item_id": item_id, "field": field,
+            "old": old, "new": new, "date": today.isoformat(), "recorded_at": now}
+
+
+def _sync_pledge(db: Database, path: str, sha: str, pledge: Pledge, today: date, now: str) -> list[dict[str, Any]]:
+    old = rows(db, "SELECT due_text FROM pledges WHERE id = ?", [pledge.id])
+    revisions = []
+    new_due = str(pledge.due.date)
+    if old and old[0]["due_text"] != new_due:
+        revisions.append(_revision(pledge.id, "pledge", pledge.id, "due", old[0]["due_text"], new_due, today, now))
+    db["pledges"].upsert(
+        {"id": pledge.id, "title": pledge.title, "owner": pledge.owner,
+         "start_text": str(pledge.start.date) if pledge.start else None, "due_text": new_due,
+         "due_date": pledge.due.date.end.isoformat(), "due_precision": pledge.due.date.precision,
+         "frameworks": json.dumps(pledge.frameworks), "reviews": json.dumps(pledge.reviews),
+         "report_every_days": pledge.report_every_days, "path": path, "sha256": sha,
+         "definition": pledge.model_dump_json(), "synced_at": now, "removed_at": None},
+        pk="id",
+    )
+    revisions += _sync_milestones(db, pledge, today, now) + _sync_indicators(db, pledge, today, now)
+    if revisions:
+        db["revisions"].insert_all(revisions)
+    return revisions
+
+
+def _sync_milestones(db: Database, pledge: Pledge, today: date, now: str) -> list[dict[str, Any]]:
+    existing = {r["id"]: r for r in rows(db, "SELECT id, due_text FROM milestones WHERE pledge_id = ?", [pledge.id])}
+    revisions = []
+    for position, m in enumerate(pledge.milestones):
+        if m.id in existing and existing[m.id]["due_text"] != str(m.due):
+            revisions.append(_revision(pledge.id, "milestone", m.id, "due", existing[m.id]["due_text"], str(m.due), today, now))
+        db["milestones"].upsert(
+            {"pledge_id": pledge.id, "id": m.id, "position": position, "title": m.title, "due_text": str(m.due),
+             "due_date": m.due.end.isoformat(), "due_precision": m.due.precision, "assumed": int(m.assumed), "removed_at": None},
+            pk=("pledge_id", "id"),
+        )
+    gone = set(existing) - {m.id for m in pledge.milestones}
+    for milestone_id in gone:
+        db.execute("UPDATE milestones SET removed_at = coalesce(removed_at, ?) WHERE pledge_id = ? AND id = ?", [now, pledge.id, milestone_id])
+    return revisions
+
+
+def _target_text(indicator: Indicator) -> str | None:
+    if indicator.target is None:
+        return None
+    return f"{indicator.target.value} by {indicator.target.date}"
+
+
+def _sync_indicators(db: Database, pledge: Pledge, today: date, now: str) -> list[dict[str, Any]]:
+    existing = {r["id"]: r for r in rows(db, "SELECT id, target_value, target_date FROM indicators WHERE pledge_id = ?", [pledge.id])}
+    revisions = []
+    for position, ind in enumerate(pledge.indicators):
+        new_target = _target_text(ind)
+        if ind.id in existing:
+            old = existing[ind.id]
+            old_target = f"{old['target_value']} by {old['target_date']}" if old["target_value"] is not None else None
+            if old_target != new_target:
+                revisions.append(_revision(pledge.id, "indicator", ind.id, "target", old_target, new_target, today, now))
+        db["indicators"].upsert(
+            {"pledge_id": pledge.id, "id": ind.id, "position": position, "title": ind.title, "kind": ind.kind,
+             "unit": ind.unit, "direction": ind.direction,
+             "baseline_value": str(ind.baseline.value) if ind.baseline else None,
+             "baseline_date": str(ind.baseline.date) if ind.baseline else None,
+             "target_value": str(ind.target.value) if ind.target else None,
+             "target_date": str(ind.target.date) if ind.target else None, "removed_at": None},
+            pk=("pledge_id", "id"),
+        )
+    for indicator_id in set(existing) - {i.id for i in pledge.indicators}:
+        db.execute("UPDATE indicators SET removed_at = coalesce(removed_at, ?) WHERE pledge_id = ? AND id = ?", [now, pledge.id, indicator_id])
+    return revisions

@@ -1,0 +1,105 @@
+"""Bring the database in line with the pledge files: cheap when nothing changed, all-or-nothing when something did."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from tracker import store
+from tracker.errors import PledgeFileError
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What a sync did: files re-read and revisions recorded."""
+
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def scan(folder: Path) -> dict[str, tuple[int, int]]:
+    """Return size and mtime of the review calendar and every pledge file, by file name."""
+    from tracker.pledgefile import REVIEWS_FILE, pledge_paths
+
+    paths = pledge_paths(folder)
+    if (folder / REVIEWS_FILE).is_file():
+        paths.append(folder / REVIEWS_FILE)
+    states = {}
+    for path in paths:
+        info = path.stat()
+        states[path.name] = (info.st_size, info.st_mtime_ns)
+    return states
+
+
+def sync(db: Database, folder: Path, today: date) -> SyncResult:
+    """Load changed pledge files into the database, or raise PledgeFileError and change nothing."""
+    seen = scan(folder)
+    known = store.file_states(db)
+    if seen.keys() == known.keys() and all(known[p][:2] == seen[p] for p in seen):
+        return SyncResult()
+    texts, files = {}, {}
+    for name, (size, mtime) in seen.items():
+        if name in known and known[name][:2] == (size, mtime):
+            files[name] = known[name]
+            continue
+        raw = (folder / name).read_bytes()
+        files[name] = (size, mtime, hashlib.sha256(raw).hexdigest())
+        if name not in known or known[name][2] != files[name][2]:
+            texts[name] = raw
+    removed = sorted(set(known) - set(seen))
+    batch = _parse(db, folder, texts, files, removed)
+    revisions = store.apply_sync(db, batch, today)
+    return SyncResult(sorted(texts), removed, revisions)
+
+
+def _parse(db: Database, folder: Path, texts: dict[str, bytes], files: dict[str, tuple[int, int, str]], removed: list[str]) -> store.SyncBatch:
+    from tracker import pledgefile
+
+    problems: list[str] = []
+    reviews = None
+    if pledgefile.REVIEWS_FILE in texts or pledgefile.REVIEWS_FILE in removed or texts:
+        try:
+            reviews = pledgefile.parse_reviews(folder / pledgefile.REVIEWS_FILE)
+        except PledgeFileError as exc:
+            problems += exc.problems
+    parsed = []
+    for name in sorted(texts):
+        if name == pledgefile.REVIEWS_FILE:
+            continue
+        try:
+            pledge = pledgefile.parse_pledge(folder / name, _decode(folder / name, texts[name]))
+            parsed.append((name, files[name][2], pledge))
+        except PledgeFileError as exc:
+            problems += exc.problems
+    if reviews is not None:
+        problems += _reference_problems(db, folder, parsed, reviews, removed)
+    if problems:
+        raise PledgeFileError(problems)
+    return store.SyncBatch(parsed, reviews, files, removed)
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        from tracker.pledgefile import display
+
+        raise PledgeFileError([f"{display(path)}:1: file is not UTF-8 text ({exc.reason})"]) from None
+
+
+def _reference_problems(db: Database, folder: Path, parsed: list[Any], reviews: dict[str, Any], removed: list[str]) -> list[str]:
+    from tracker import pledgefile
+
+    fresh = {name for name, _, _ in parsed}
+    checked = [(folder / name, pledge) for name, _, pledge in parsed]
+    stale = {name: refs for name, refs in store.review_refs(db).items() if name not in fresh and name not in removed}
+    for name, refs in stale.items():
+        if any(ref not in reviews for ref in refs):
+            checked.append((folder / name, pledgefile.parse_pledge(folder / name)))
+    return pledgefile.check_references(checked, reviews)

@@ -1,0 +1,136 @@
+"""Find the workspace (tracker.toml, pledges/, reports/, tracker.db) and read its settings."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tracker.errors import WorkspaceError
+
+CONFIG_FILE = "tracker.toml"
+DEFAULT_DB = "tracker.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Workspace settings from tracker.toml; every key is optional."""
+
+    timezone: str = "UTC"
+    due_soon_days: int = 30
+    before_days: tuple[int, ...] = (90, 30, 7, 1, 0)
+    overdue_every_days: int = 7
+    escalate_after_days: int = 14
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Return the workspace time zone."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Where a portfolio lives: its folder, database and settings."""
+
+    root: Path
+    db_path: Path
+    settings: Settings
+
+    @property
+    def pledges_dir(self) -> Path:
+        """Return the folder of pledge files."""
+        return self.root / "pledges"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Return the folder of generated reports."""
+        return self.root / "reports"
+
+    def today(self, override: str | None = None) -> date:
+        """Return `override` (YYYY-MM-DD) or today's date in the workspace time zone."""
+        from tracker.dates import parse_day
+
+        if override:
+            return parse_day(override)
+        return datetime.now(self.settings.zone).date()
+
+
+def find_root(start: Path) -> Path | None:
+    """Return the nearest folder from `start` upward holding tracker.toml or pledges/."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file() or (folder / "pledges").is_dir():
+            return folder
+    return None
+
+
+def open_workspace(workspace: str | None = None, db: str | None = None, cwd: Path | None = None) -> Workspace:
+    """Resolve the workspace from an explicit folder or by searching upward from `cwd`."""
+    if workspace:
+        root = Path(workspace).expanduser()
+        if not root.is_dir():
+            raise WorkspaceError(f"workspace folder {workspace} does not exist; create one with: tracker init {workspace}")
+    else:
+        found = find_root((cwd or Path.cwd()).resolve())
+        if found is None:
+            raise WorkspaceError(
+                "not inside a tracker workspace (no tracker.toml or pledges/ here or above); "
+                "run `tracker init DIR`, or pass --workspace DIR / set TRACKER_WORKSPACE"
+            )
+        root = found
+    settings = load_settings(root / CONFIG_FILE)
+    db_path = Path(db).expanduser() if db else root / DEFAULT_DB
+    return Workspace(root.resolve(), db_path, settings)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read tracker.toml; a problem is reported as `tracker.toml:line: message`."""
+    if not path.is_file():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+)", str(exc))
+        line = match.group(1) if match else "1"
+        raise WorkspaceError(f"{path.name}:{line}: {str(exc).split(' (at')[0]}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WorkspaceError(f"{path.name}: cannot read: {exc}") from None
+    return _settings_from(path, data)
+
+
+def _settings_from(path: Path, data: dict[str, object]) -> Settings:
+    reminders = data.get("reminders", {})
+    if not isinstance(reminders, dict):
+        raise WorkspaceError(f"{path.name}: [reminders] must be a table")
+    timezone = data.get("timezone", "UTC")
+    try:
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise WorkspaceError(f"{path.name}: timezone: unknown time zone {timezone!r}") from None
+    before = reminders.get("before_days", list(Settings.before_days))
+    if not isinstance(before, list) or not all(isinstance(d, int) and 0 <= d <= 3650 for d in before):
+        raise WorkspaceError(f"{path.name}: reminders.before_days: expected a list of whole days 0-3650")
+    return Settings(
+        timezone=str(timezone),
+        due_soon_days=_int(path, data, "due_soon_days", 30),
+        before_days=tuple(sorted(set(before), reverse=True)),
+        overdue_every_days=_int(path, reminders, "overdue_every_days", 7, "reminders."),
+        escalate_after_days=_int(path, reminders, "escalate_after_days", 14, "reminders."),
+        extra={k: v for k, v in data.items() if k not in ("timezone", "due_soon_days", "reminders")},
+    )
+
+
+def _int(path: Path, table: dict[str, object], key: str, default: int, prefix: str = "") -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
+        raise WorkspaceError(f"{path.name}: {prefix}{key}: expected a whole number of days 0-3650, got {value!r}")
+    return value
+
+
+def env_or(value: str | None, name: str) -> str | None:
+    """Return an option's value, else the environment variable's, else None."""
+    return value if value else os.environ.get(name) or None
