@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import Tracker
 
 GCM = "pledges/gcm-implementation-plan.yaml"

@@ -47,9 +47,8 @@ class FuzzyDate:
         """Return the same period shifted by whole years (29 Feb becomes 28 Feb)."""
         text = str(self)
         shifted = f"{self.start.year + years}{text[4:]}"
-        if self.precision == "day" and self.start.month == 2 and self.start.day == 29:
-            if not calendar.isleap(self.start.year + years):
-                shifted = f"{self.start.year + years}-02-28"
+        if (self.precision, self.start.month, self.start.day) == ("day", 2, 29) and not calendar.isleap(self.start.year + years):
+            shifted = f"{self.start.year + years}-02-28"
         return parse_fuzzy(shifted)
 
 

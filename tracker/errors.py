@@ -39,6 +39,12 @@ class UnknownError(TrackerError):
     exit_code = EXIT_UNKNOWN
 
 
+class ConflictError(TrackerError):
+    """The request contradicts what is already recorded (e.g. a milestone done twice)."""
+
+    exit_code = EXIT_ERROR
+
+
 class StoreError(TrackerError):
     """The database cannot be opened, migrated or written."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date as Date
 from typing import Annotated, Literal
@@ -167,7 +168,7 @@ def _check_number(indicator: Indicator, value: object) -> float:
         number = float(str(value).strip().rstrip("%") if indicator.kind == "percent" else value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise ValueError(f"indicator {indicator.id!r} is a {indicator.kind}: expected a number, got {value!r}") from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise ValueError(f"indicator {indicator.id!r}: {value!r} is not a finite number")
     if indicator.kind == "percent" and not 0 <= number <= 100:
         raise ValueError(f"indicator {indicator.id!r} is a percent: expected 0-100, got {value!r}")

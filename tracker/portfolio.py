@@ -90,7 +90,7 @@ def pledge_detail(db: Database, pledge_id: str, today: date, due_soon_days: int)
 
 
 def _milestone_json(m: dict[str, Any], spec: dict[str, Any], today: date) -> dict[str, Any]:
-    defined = next((d for d in spec["milestones"] if d["id"] == m["id"]), {})
+    defined: dict[str, Any] = next((d for d in spec["milestones"] if d["id"] == m["id"]), {})
     due = date.fromisoformat(m["due_date"])
     return {
         "id": m["id"], "title": m["title"], "due": m["due_text"], "due_date": m["due_date"], "precision": m["due_precision"],
@@ -101,7 +101,7 @@ def _milestone_json(m: dict[str, Any], spec: dict[str, Any], today: date) -> dic
 
 
 def _indicator_json(db: Database, i: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
-    defined = next((d for d in spec["indicators"] if d["id"] == i["id"]), {})
+    defined: dict[str, Any] = next((d for d in spec["indicators"] if d["id"] == i["id"]), {})
     readings = store.readings_of(db, i["pledge_id"], i["id"])
     return {
         "id": i["id"], "title": i["title"], "kind": i["kind"], "unit": i["unit"], "direction": i["direction"],

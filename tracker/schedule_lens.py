@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 CLOSED_STATUSES = frozenset({"achieved", "partly-achieved", "missed", "withdrawn"})
@@ -14,13 +14,13 @@ SCHEDULE_ORDER = {"overdue": 0, "due-soon": 1, "upcoming": 2, "closed": 3}
 class Deadline:
     """A dated thing that falls due: a pledge, a milestone or a review."""
 
-    date: date
+    date: dt.date
     text: str
     precision: str
     what: str
     kind: str
 
-    def as_json(self, today: date) -> dict[str, Any]:
+    def as_json(self, today: dt.date) -> dict[str, Any]:
         """Return the documented JSON shape of a deadline."""
         return {"date": self.date.isoformat(), "precision": self.precision, "text": self.text,
                 "what": self.what, "kind": self.kind, "days_left": (self.date - today).days}
@@ -35,7 +35,7 @@ class Schedule:
     days_left: int | None
 
 
-def schedule(deadlines: list[Deadline], reported_status: str | None, today: date, due_soon_days: int) -> Schedule:
+def schedule(deadlines: list[Deadline], reported_status: str | None, today: dt.date, due_soon_days: int) -> Schedule:
     """Return the schedule lens from a pledge's open deadlines (its due date and open milestones)."""
     if reported_status in CLOSED_STATUSES:
         return Schedule("closed", None, None)

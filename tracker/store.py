@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 
-from tracker.errors import StoreError, UnknownError
+from tracker.errors import ConflictError, StoreError, UnknownError
 from tracker.migrations import migrations
 
 if TYPE_CHECKING:
@@ -74,6 +75,11 @@ def write_txn(db: Database) -> Iterator[Database]:
         db.commit()
 
 
+def table(db: Database, name: str) -> Table:
+    """Return a table of the database (never a view)."""
+    return db.table(name)
+
+
 def rows(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
     """Return every row of a query as dicts (never a half-read cursor)."""
     return list(db.query(sql, params))
@@ -98,12 +104,16 @@ def require_item(db: Database, table: str, pledge_id: str, item_id: str) -> dict
     raise UnknownError(f"pledge {pledge_id!r} has no {noun} {item_id!r} (known: {', '.join(known) or 'none'})")
 
 
+def _inserted(result: Table) -> int:
+    return int(str(result.last_pk))
+
+
 def add_update(db: Database, pledge_id: str, status: str, note: str, source: str | None, on: date) -> int:
     """Record a reported status with its note and source."""
     with write_txn(db):
         require_pledge(db, pledge_id)
         row = {"pledge_id": pledge_id, "date": on.isoformat(), "status": status, "note": note, "source": source, "recorded_at": utc_now()}
-        return int(db["status_updates"].insert(row).last_pk)
+        return _inserted(table(db, "status_updates").insert(row))
 
 
 def add_reading(db: Database, pledge_id: str, indicator_id: str, value: float | str, on: date, source: str | None, note: str | None) -> int:
@@ -117,7 +127,7 @@ def add_reading(db: Database, pledge_id: str, indicator_id: str, value: float | 
             "value_num": value if numeric else None, "value_text": None if numeric else value,
             "source": source, "note": note, "recorded_at": utc_now(),
         }
-        return int(db["readings"].insert(row).last_pk)
+        return _inserted(table(db, "readings").insert(row))
 
 
 def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, evidence: str | None) -> int:
@@ -127,9 +137,9 @@ def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, ev
         require_item(db, "milestones", pledge_id, milestone_id)
         done = rows(db, "SELECT date FROM milestone_completions WHERE pledge_id = ? AND milestone_id = ?", [pledge_id, milestone_id])
         if done:
-            raise StoreError(f"milestone {milestone_id!r} of {pledge_id!r} was already recorded done on {done[0]['date']}")
+            raise ConflictError(f"milestone {milestone_id!r} of {pledge_id!r} was already recorded done on {done[0]['date']}")
         row = {"pledge_id": pledge_id, "milestone_id": milestone_id, "date": on.isoformat(), "evidence": evidence, "recorded_at": utc_now()}
-        return int(db["milestone_completions"].insert(row).last_pk)
+        return _inserted(table(db, "milestone_completions").insert(row))
 
 
 def status_rows(db: Database) -> list[dict[str, Any]]:
@@ -255,7 +265,7 @@ def apply_sync(db: Database, batch: SyncBatch, today: date) -> list[dict[str, An
         for path in batch.removed:
             db.execute("UPDATE pledges SET removed_at = ? WHERE path = ? AND removed_at IS NULL", [now, path])
         db.execute("DELETE FROM source_files")
-        db["source_files"].insert_all(
+        table(db, "source_files").insert_all(
             {"path": p, "size": s[0], "mtime_ns": s[1], "sha256": s[2], "synced_at": now} for p, s in batch.files.items()
         )
     return revisions
@@ -274,7 +284,7 @@ class SyncBatch:
 def _sync_reviews(db: Database, reviews: dict[str, Review], now: str) -> None:
     db.execute("UPDATE reviews SET removed_at = ? WHERE removed_at IS NULL", [now])
     for review in reviews.values():
-        db["reviews"].upsert(
+        table(db, "reviews").upsert(
             {"id": review.id, "title": review.title, "first": str(review.first), "every_years": review.every_years,
              "definition": review.model_dump_json(), "removed_at": None},
             pk="id",
@@ -292,7 +302,7 @@ def _sync_pledge(db: Database, path: str, sha: str, pledge: Pledge, today: date,
     new_due = str(pledge.due.date)
     if old and old[0]["due_text"] != new_due:
         revisions.append(_revision(pledge.id, "pledge", pledge.id, "due", old[0]["due_text"], new_due, today, now))
-    db["pledges"].upsert(
+    table(db, "pledges").upsert(
         {"id": pledge.id, "title": pledge.title, "owner": pledge.owner,
          "start_text": str(pledge.start.date) if pledge.start else None, "due_text": new_due,
          "due_date": pledge.due.date.end.isoformat(), "due_precision": pledge.due.date.precision,
@@ -303,7 +313,7 @@ def _sync_pledge(db: Database, path: str, sha: str, pledge: Pledge, today: date,
     )
     revisions += _sync_milestones(db, pledge, today, now) + _sync_indicators(db, pledge, today, now)
     if revisions:
-        db["revisions"].insert_all(revisions)
+        table(db, "revisions").insert_all(revisions)
     return revisions
 
 
@@ -313,7 +323,7 @@ def _sync_milestones(db: Database, pledge: Pledge, today: date, now: str) -> lis
     for position, m in enumerate(pledge.milestones):
         if m.id in existing and existing[m.id]["due_text"] != str(m.due):
             revisions.append(_revision(pledge.id, "milestone", m.id, "due", existing[m.id]["due_text"], str(m.due), today, now))
-        db["milestones"].upsert(
+        table(db, "milestones").upsert(
             {"pledge_id": pledge.id, "id": m.id, "position": position, "title": m.title, "due_text": str(m.due),
              "due_date": m.due.end.isoformat(), "due_precision": m.due.precision, "assumed": int(m.assumed), "removed_at": None},
             pk=("pledge_id", "id"),
@@ -340,7 +350,7 @@ def _sync_indicators(db: Database, pledge: Pledge, today: date, now: str) -> lis
             old_target = f"{old['target_value']} by {old['target_date']}" if old["target_value"] is not None else None
             if old_target != new_target:
                 revisions.append(_revision(pledge.id, "indicator", ind.id, "target", old_target, new_target, today, now))
-        db["indicators"].upsert(
+        table(db, "indicators").upsert(
             {"pledge_id": pledge.id, "id": ind.id, "position": position, "title": ind.title, "kind": ind.kind,
              "unit": ind.unit, "direction": ind.direction,
              "baseline_value": str(ind.baseline.value) if ind.baseline else None,

@@ -1,0 +1,63 @@
+"""Parsing pledge files: safe YAML, clear positions, Unicode welcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker.errors import PledgeFileError
+from tracker.pledgefile import parse_pledge
+
+MINIMAL = "title: {title}\nowner: Ministry\ndue: 2027\nsources: [{{document: a.txt, quote: q}}]\n"
+
+
+def _write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_khmer_title_loads(tmp_path: Path) -> None:
+    """Khmer script is ordinary text."""
+    pledge = parse_pledge(_write(tmp_path, MINIMAL.format(title="ផែនការជាតិ")))
+    assert pledge.title == "ផែនការជាតិ"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &x [1]\nb: *x\n", "anchors and aliases"),
+        ("title: !!python/name:os.system x\n", "YAML tags"),
+        ("- just\n- a list\n", "expected a mapping"),
+        (MINIMAL.format(title="x") + "id: other\n", "the pledge id is the file name"),
+        (MINIMAL.format(title='"bell \\a"'), "control characters"),
+        (MINIMAL.format(title="x") + "contacts: [not-an-email]\n", "contacts.0"),
+    ],
+)
+def test_unsafe_or_odd_files_are_refused(tmp_path: Path, text: str, message: str) -> None:
+    """Aliases, tags, wrong shapes, an id key, control characters and bad e-mails are refused with a position."""
+    with pytest.raises(PledgeFileError) as caught:
+        parse_pledge(_write(tmp_path, text))
+    assert message in str(caught.value)
+    assert str(caught.value).startswith(str(tmp_path / "p.yaml") + ":") or "p.yaml:" in str(caught.value)
+
+
+def test_file_name_must_be_an_id(tmp_path: Path) -> None:
+    """The file stem is the id, so it must be a lowercase slug."""
+    with pytest.raises(PledgeFileError, match="file name must be a lowercase id"):
+        parse_pledge(_write(tmp_path, MINIMAL.format(title="x"), name="Bad Name.yaml"))
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_loads_or_fails_cleanly(tmp_path: Path, text: str) -> None:
+    """Arbitrary text is either a pledge or a PledgeFileError naming the file; nothing else escapes."""
+    path = tmp_path / "fuzz.yaml"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    try:
+        parse_pledge(path)
+    except PledgeFileError as exc:
+        assert all("fuzz.yaml" in line for line in exc.problems)

@@ -1,0 +1,134 @@
+"""The SQLite store: migrations, sync, revisions, persistence and permissions."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import TODAY, Tracker
+
+from tracker import store
+from tracker.migrations import migrations
+from tracker.sync import sync
+
+
+def test_due_date_change_records_a_revision(tracker: Tracker) -> None:
+    """Moving a pledge due date, a milestone due date or a target is recorded with old and new values."""
+    tracker("status")
+    path = tracker.root / "pledges" / "gcm-implementation-plan.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("due: 2025\n", "due: 2026-06\n", 1).replace("value: 3", "value: 2", 1)
+    path.write_text(text, encoding="utf-8")
+    assert tracker("status", today="2026-11-24").exit_code == 0
+    events = json.loads(tracker("history", "gcm-implementation-plan", "--json").stdout)
+    revisions = [e for e in events if e["kind"] == "revision"]
+    assert {"item_kind": "pledge", "item": "gcm-implementation-plan", "field": "due", "old": "2025", "new": "2026-06"}.items() <= revisions[0].items()
+    assert revisions[0]["date"] == "2026-11-24"
+    assert any(r["field"] == "target" and r["old"].startswith("3") and r["new"].startswith("2") for r in revisions)
+    assert "pledge gcm-implementation-plan due: 2025 → 2026-06" in tracker("history", "gcm-implementation-plan").stdout
+
+
+def test_unchanged_files_are_not_parsed_again(tracker: Tracker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A second sync with no file changed parses nothing (size and mtime match)."""
+    tracker("status")
+    from tracker import pledgefile
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed an unchanged file")
+
+    monkeypatch.setattr(pledgefile, "parse_pledge", boom)
+    assert tracker("status").exit_code == 0
+
+
+def test_touched_but_identical_file_records_no_revision(tracker: Tracker) -> None:
+    """A new mtime with the same content is recognised by its hash."""
+    tracker("status")
+    path = tracker.root / "pledges" / "gcm-implementation-plan.yaml"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    out = tracker("sync").stdout
+    assert "0 changed" in out and "0 revisions" in out
+
+
+def test_removed_pledge_file_keeps_its_history(tracker: Tracker) -> None:
+    """Deleting a pledge file hides the pledge but keeps its rows; restoring the file brings them back."""
+    tracker("update", "nec-digital-modernisation", "--status", "stalled", "--note", "No funding yet")
+    path = tracker.root / "pledges" / "nec-digital-modernisation.yaml"
+    saved = path.read_text(encoding="utf-8")
+    path.unlink()
+    assert tracker("show", "nec-digital-modernisation").exit_code == 4
+    path.write_text(saved, encoding="utf-8")
+    assert json.loads(tracker("show", "nec-digital-modernisation", "--json").stdout)["reported_status"] == "stalled"
+
+
+def test_recorded_data_survives_a_new_process(proc, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    """What one process records, another process reads back."""
+    assert proc("update", "mine-action-csdg", "--status", "in-progress", "--note", "Clearance on schedule").returncode == 0
+    assert proc("record", "mine-action-csdg", "contaminated-area-remaining", "1200.5", "--date", "2026-06-30").returncode == 0
+    shown = json.loads(proc("show", "mine-action-csdg", "--json").stdout)
+    assert shown["reported_status"] == "in-progress"
+    assert shown["indicators"][0]["latest"]["value"] == 1200.5
+    assert "1200.5" in proc("history", "mine-action-csdg").stdout
+
+
+def test_migrations_apply_once_and_database_is_owner_only(tmp_path: Path) -> None:
+    """A new database is migrated, WAL, foreign keys on, and readable by its owner only."""
+    db_path = tmp_path / "new.db"
+    db = store.open_db(db_path)
+    assert [m.name for m in migrations.applied(db)] == [m.name for m in migrations._migrations]
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    store.open_db(db_path)
+    assert len(migrations.applied(store.open_db(db_path))) == len(migrations._migrations)
+
+
+def test_concurrent_first_open_migrates_once(tmp_path: Path) -> None:
+    """Several processes opening a new database at once all succeed and migrate it once."""
+    code = "import sys; from pathlib import Path; from tracker import store; store.open_db(Path(sys.argv[1]))"
+    db_path = tmp_path / "race.db"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(db_path)], stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(migrations._migrations)
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    """An unknown applied migration means a newer tracker wrote the file: refuse rather than guess."""
+    db = store.open_db(tmp_path / "x.db")
+    db["_sqlite_migrations"].insert({"migration_set": "tracker", "name": "9999_future", "applied_at": "2030-01-01"})
+    try:
+        store.open_db(tmp_path / "x.db")
+    except store.StoreError as exc:
+        assert "9999_future" in str(exc)
+    else:
+        raise AssertionError("a newer database was opened")
+
+
+def test_sync_is_all_or_nothing(workspace: Path) -> None:
+    """One invalid file among several changed ones means no file is loaded."""
+    from datetime import date
+
+    from tracker.errors import PledgeFileError
+
+    db = store.open_db(workspace / "tracker.db")
+    (workspace / "pledges" / "zz-broken.yaml").write_text("title: x\n", encoding="utf-8")
+    try:
+        sync(db, workspace / "pledges", date.fromisoformat(TODAY))
+    except PledgeFileError as exc:
+        assert "zz-broken.yaml" in str(exc)
+    assert db.execute("SELECT count(*) FROM pledges").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM source_files").fetchone()[0] == 0
+
+
+def test_completing_a_milestone_twice_is_refused(tracker: Tracker) -> None:
+    """A milestone is done once; a second `done` says when it was recorded."""
+    assert tracker("done", "gcm-implementation-plan", "action-plan-adopted", "--date", "2026-01-10").exit_code == 0
+    again = tracker("done", "gcm-implementation-plan", "action-plan-adopted")
+    assert again.exit_code == 1
+    assert "already recorded done on 2026-01-10" in again.stderr
