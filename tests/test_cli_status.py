@@ -89,7 +89,7 @@ def test_status_reads_well_in_80_columns(tracker: Tracker) -> None:
     assert all(len(line) <= 80 for line in out.splitlines())
     assert "\x1b[" not in out
     assert "…" in out
-    assert re.search(r"gcm-implementation-plan\s+overdue", out)
+    assert re.search(r"gcm-implementation-plan\s+critical\s+overdue", out)
     assert "12 pledges" in out or "pledges:" in out
 
 

@@ -33,7 +33,7 @@ def status(app: App, as_json: bool, owner: str | None, framework: str | None, sh
     """One row per pledge, most urgent first: reported and schedule status, next deadline, days left."""
     from tracker.portfolio import status_list
 
-    rows = status_list(app.db(), app.today, app.workspace.settings.due_soon_days, owner, framework)
+    rows = status_list(app.db(), app.today, app.workspace.settings, owner, framework)
     if as_json:
         emit_json(rows)
         return

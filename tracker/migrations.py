@@ -74,3 +74,18 @@ def m0001_initial(db: Database) -> None:
         CREATE INDEX revisions_pledge ON revisions(pledge_id, date, id);
         """
     )
+
+
+@migrations(name="0002_indicator_method")
+def m0002_indicator_method(db: Database) -> None:
+    """Keep each indicator's method, levels and thresholds in columns so assessment needs no JSON parsing."""
+    import json
+
+    for column in ("method", "levels", "thresholds"):
+        db.execute(f"ALTER TABLE indicators ADD COLUMN {column} TEXT")
+    for pledge_id, definition in db.execute("SELECT id, definition FROM pledges").fetchall():
+        for spec in json.loads(definition).get("indicators", []):
+            db.execute(
+                "UPDATE indicators SET method = ?, levels = ?, thresholds = ? WHERE pledge_id = ? AND id = ?",
+                [spec.get("method", "auto"), json.dumps(spec.get("levels")), json.dumps(spec.get("thresholds")), pledge_id, spec["id"]],
+            )

@@ -11,7 +11,9 @@ from sqlite_utils import Database
 
 from tracker import store
 from tracker.dates import FuzzyDate, parse_fuzzy
+from tracker.evaluation import PledgeAssessment, assess_rows, milestone_progress, pledge_health
 from tracker.schedule_lens import Deadline, schedule, urgency_key
+from tracker.workspace import Settings
 
 
 def next_review(first: str, every_years: int | None, today: date) -> FuzzyDate:
@@ -39,28 +41,37 @@ def _deadlines(pledge: dict[str, Any], milestones: list[dict[str, Any]], reviews
     return found
 
 
-def status_list(db: Database, today: date, due_soon_days: int, owner: str | None = None, framework: str | None = None) -> list[dict[str, Any]]:
+def status_list(db: Database, today: date, settings: Settings, owner: str | None = None, framework: str | None = None) -> list[dict[str, Any]]:
     """Return one status row per pledge, most urgent first (the documented `status --json` shape)."""
     reviews = _reviews(db, today)
+    assessments = assess_rows(store.assessment_rows(db, today), today, settings.thresholds)
+    evidence = store.evidence_rows(db, today)
     by_pledge: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for m in store.milestone_rows(db):
+    for m in store.milestone_rows(db, today):
         by_pledge[m["pledge_id"]].append(m)
     result = []
-    for p in store.status_rows(db):
+    for p in store.status_rows(db, today):
         frameworks = json.loads(p["frameworks"])
         if owner and owner.casefold() not in p["owner"].casefold():
             continue
         if framework and not any(f == framework or f.startswith(framework + ":") or f.split(":")[0] == framework for f in frameworks):
             continue
         milestones = by_pledge.get(p["id"], [])
-        lens = schedule(_deadlines(p, milestones, reviews), p["reported_status"], today, due_soon_days)
+        lens = schedule(_deadlines(p, milestones, reviews), p["reported_status"], today, settings.due_soon_days)
+        done = sum(1 for m in milestones if m["done_on"])
+        assessed = assessments.get(p["id"], PledgeAssessment())
+        milestone_progress(assessed, done, len(milestones))
+        verdict = pledge_health(p, lens.status, lens.days_left, assessed.assessed, evidence.get(p["id"]), today)
         result.append({
             "id": p["id"], "title": p["title"], "owner": p["owner"], "frameworks": frameworks,
             "reported_status": p["reported_status"], "reported_on": p["reported_on"],
             "schedule_status": lens.status,
             "next_deadline": lens.next_deadline.as_json(today) if lens.next_deadline else None,
             "days_left": lens.days_left, "due": p["due_text"], "due_date": p["due_date"],
-            "milestones_done": sum(1 for m in milestones if m["done_on"]), "milestones_total": len(milestones),
+            "milestones_done": done, "milestones_total": len(milestones),
+            "assessed_status": assessed.assessed, "health": verdict.verdict, "health_reasons": verdict.reasons,
+            "progress": None if assessed.progress is None else round(assessed.progress, 4), "progress_basis": assessed.progress_basis,
+            "discrepancy": verdict.discrepancy, "discrepancies": verdict.discrepancies, "last_evidence": evidence.get(p["id"]),
         })
     result.sort(key=lambda r: urgency_key(r["schedule_status"], r["days_left"], r["id"]))
     return result
@@ -70,9 +81,9 @@ def pledge_detail(db: Database, pledge_id: str, today: date, due_soon_days: int)
     """Return everything about one pledge (the documented `show --json` shape)."""
     row = store.require_pledge(db, pledge_id)
     spec = store.definition(row)
-    milestones = store.milestone_rows(db, pledge_id)
+    milestones = store.milestone_rows(db, today, pledge_id)
     reviews = _reviews(db, today)
-    updates = store.update_rows(db, pledge_id)
+    updates = store.update_rows(db, pledge_id, today)
     lens = schedule(_deadlines({**row, "reviews": row["reviews"]}, milestones, reviews), updates[0]["status"] if updates else None, today, due_soon_days)
     return {
         "id": pledge_id, "title": row["title"], "summary": spec.get("summary"), "owner": row["owner"],

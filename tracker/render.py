@@ -60,41 +60,75 @@ def _pledge_cell(r: dict[str, Any], with_owner: bool) -> Text:
     return cell
 
 
-def _reported(r: dict[str, Any]) -> Text:
-    reported = r["reported_status"]
-    return _t(reported, REPORTED_STYLE.get(reported, "")) if reported else Text("not reported", style="dim")
+HEALTH_STYLE = {"critical": "bold red", "at-risk": "yellow", "unknown": "dim", "good": "green", "closed": "dim"}
+ASSESSED_STYLE = {"regressing": "bold red", "off-track": "red", "needs-acceleration": "yellow", "on-track": "green",
+                  "achieved": "green", "no-data": "dim"}
+
+
+def _lines(*parts: tuple[str, str]) -> Text:
+    text = Text()
+    for index, (value, style) in enumerate(parts):
+        if index:
+            text.append("\n")
+        text.append(inert(value), style=style)
+    return text
+
+
+def _progress(r: dict[str, Any]) -> str:
+    return "—" if r["progress"] is None else f"{r['progress']:.0%}"
+
+
+def _flag(r: dict[str, Any]) -> tuple[str, str]:
+    return ("⚠ discrepancy", "bold yellow") if r["discrepancy"] else ("", "")
 
 
 def _narrow_table(rows: list[dict[str, Any]], width: int) -> Table:
-    """Two lines a pledge: id over title and owner; schedule over reported; date over what is due."""
+    """Two lines a pledge, for 80-column terminals."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    fixed = {"status": 15, "next deadline": 16, "left": 10}
-    table.add_column("pledge", no_wrap=True, overflow="ellipsis", width=max(20, width - sum(fixed.values()) - 9))
-    table.add_column("status", no_wrap=True, overflow="ellipsis", width=fixed["status"])
-    table.add_column("next deadline", no_wrap=True, overflow="ellipsis", width=fixed["next deadline"])
-    table.add_column("left", justify="right", no_wrap=True, width=fixed["left"])
+    fixed = {"health": 8, "schedule": 12, "assessed": 13, "due": 11}
+    table.add_column("pledge", no_wrap=True, overflow="ellipsis", width=max(16, width - sum(fixed.values()) - 12))
+    for name, size in fixed.items():
+        table.add_column(name, no_wrap=True, overflow="ellipsis", width=size, justify="right" if name == "due" else "left")
     for r in rows:
-        state = Text()
-        state.append(r["schedule_status"], style=SCHEDULE_STYLE[r["schedule_status"]])
-        state.append("\n")
-        state.append_text(_reported(r))
-        table.add_row(_pledge_cell(r, True), state, deadline_text(r["next_deadline"]), days_text(r["days_left"], r["schedule_status"]))
+        table.add_row(
+            _pledge_cell(r, True),
+            _lines((r["health"], HEALTH_STYLE[r["health"]]), (_progress(r), "")),
+            _lines((r["schedule_status"], SCHEDULE_STYLE[r["schedule_status"]]), _reported_part(r)),
+            _lines((r["assessed_status"], ASSESSED_STYLE[r["assessed_status"]]), _flag(r)),
+            _due_cell(r),
+        )
     return table
+
+
+def _reported_part(r: dict[str, Any]) -> tuple[str, str]:
+    reported = r["reported_status"]
+    return (reported, REPORTED_STYLE.get(reported, "")) if reported else ("not reported", "dim")
+
+
+def _due_cell(r: dict[str, Any]) -> Text:
+    deadline = r["next_deadline"]
+    if not deadline:
+        return Text("—", style="dim")
+    text = Text(deadline["text"] if deadline["precision"] == "day" else f"end {deadline['text']}")
+    text.append("\n")
+    text.append_text(days_text(r["days_left"], r["schedule_status"]))
+    return text
 
 
 def _wide_table(rows: list[dict[str, Any]], width: int) -> Table:
     """One column per field, for terminals of 110 columns or more."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=True)
-    table.add_column("pledge", no_wrap=True, overflow="ellipsis", ratio=3)
-    table.add_column("owner", no_wrap=True, overflow="ellipsis", ratio=1)
-    table.add_column("reported", no_wrap=True, width=15)
-    table.add_column("schedule", no_wrap=True, width=8)
-    table.add_column("next deadline", no_wrap=True, overflow="ellipsis", ratio=1, min_width=16)
+    table.add_column("pledge", no_wrap=True, overflow="ellipsis", ratio=2, min_width=24)
+    table.add_column("owner", no_wrap=True, overflow="ellipsis", ratio=1, min_width=14)
+    for name, size in (("health", 8), ("reported", 15), ("assessed", 18), ("schedule", 8), ("progress", 8)):
+        table.add_column(name, no_wrap=True, width=size)
+    table.add_column("next deadline", no_wrap=True, overflow="ellipsis", ratio=1, min_width=18)
     table.add_column("left", justify="right", no_wrap=True, width=10)
     for r in rows:
         table.add_row(
-            _pledge_cell(r, False), _t(r["owner"]), _reported(r),
-            _t(r["schedule_status"], SCHEDULE_STYLE[r["schedule_status"]]),
+            _pledge_cell(r, False), _t(r["owner"]), _lines((r["health"], HEALTH_STYLE[r["health"]])), _lines(_reported_part(r)),
+            _lines((r["assessed_status"], ASSESSED_STYLE[r["assessed_status"]]), _flag(r)),
+            _t(r["schedule_status"], SCHEDULE_STYLE[r["schedule_status"]]), _t(_progress(r)),
             deadline_text(r["next_deadline"]), days_text(r["days_left"], r["schedule_status"]),
         )
     return table

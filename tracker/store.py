@@ -142,34 +142,36 @@ def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, ev
         return _inserted(table(db, "milestone_completions").insert(row))
 
 
-def status_rows(db: Database) -> list[dict[str, Any]]:
-    """Return one row per active pledge with its latest reported status, for the status lenses."""
+def status_rows(db: Database, today: date) -> list[dict[str, Any]]:
+    """Return one row per active pledge with its latest reported status up to `today`."""
     return rows(
         db,
         """
         SELECT p.id, p.title, p.owner, p.due_text, p.due_date, p.due_precision, p.frameworks, p.reviews,
-               (SELECT u.status FROM status_updates u WHERE u.pledge_id = p.id ORDER BY u.date DESC, u.id DESC LIMIT 1)
-                 AS reported_status,
-               (SELECT u.date FROM status_updates u WHERE u.pledge_id = p.id ORDER BY u.date DESC, u.id DESC LIMIT 1)
-                 AS reported_on
+               (SELECT u.status FROM status_updates u WHERE u.pledge_id = p.id AND u.date <= :t
+                ORDER BY u.date DESC, u.id DESC LIMIT 1) AS reported_status,
+               (SELECT u.date FROM status_updates u WHERE u.pledge_id = p.id AND u.date <= :t
+                ORDER BY u.date DESC, u.id DESC LIMIT 1) AS reported_on,
+               p.report_every_days, p.start_text
         FROM pledges p WHERE p.removed_at IS NULL
         """,
+        {"t": today.isoformat()},
     )
 
 
-def milestone_rows(db: Database, pledge_id: str | None = None) -> list[dict[str, Any]]:
-    """Return active milestones with their completion date (NULL while open)."""
-    where = "AND m.pledge_id = ?" if pledge_id else ""
+def milestone_rows(db: Database, today: date, pledge_id: str | None = None) -> list[dict[str, Any]]:
+    """Return active milestones with their completion date up to `today` (NULL while open)."""
+    where = "AND m.pledge_id = :p" if pledge_id else ""
     return rows(
         db,
         f"""
         SELECT m.pledge_id, m.id, m.title, m.due_text, m.due_date, m.due_precision, m.assumed,
                c.date AS done_on, c.evidence
         FROM milestones m
-        LEFT JOIN milestone_completions c ON c.pledge_id = m.pledge_id AND c.milestone_id = m.id
+        LEFT JOIN milestone_completions c ON c.pledge_id = m.pledge_id AND c.milestone_id = m.id AND c.date <= :t
         WHERE m.removed_at IS NULL {where} ORDER BY m.pledge_id, m.position
         """,
-        [pledge_id] if pledge_id else [],
+        {"t": today.isoformat(), "p": pledge_id},
     )
 
 
@@ -226,12 +228,12 @@ def history_rows(db: Database, pledge_id: str) -> list[dict[str, Any]]:
     )
 
 
-def update_rows(db: Database, pledge_id: str, limit: int = 5) -> list[dict[str, Any]]:
-    """Return a pledge's latest status updates, newest first."""
+def update_rows(db: Database, pledge_id: str, today: date, limit: int = 5) -> list[dict[str, Any]]:
+    """Return a pledge's latest status updates up to `today`, newest first."""
     return rows(
         db,
-        "SELECT date, status, note, source FROM status_updates WHERE pledge_id = ? ORDER BY date DESC, id DESC LIMIT ?",
-        [pledge_id, limit],
+        "SELECT date, status, note, source FROM status_updates WHERE pledge_id = ? AND date <= ? ORDER BY date DESC, id DESC LIMIT ?",
+        [pledge_id, today.isoformat(), limit],
     )
 
 
@@ -356,9 +358,49 @@ def _sync_indicators(db: Database, pledge: Pledge, today: date, now: str) -> lis
              "baseline_value": str(ind.baseline.value) if ind.baseline else None,
              "baseline_date": str(ind.baseline.date) if ind.baseline else None,
              "target_value": str(ind.target.value) if ind.target else None,
-             "target_date": str(ind.target.date) if ind.target else None, "removed_at": None},
+             "target_date": str(ind.target.date) if ind.target else None, "removed_at": None,
+             "method": ind.method, "levels": json.dumps(ind.levels),
+             "thresholds": json.dumps(ind.thresholds.model_dump() if ind.thresholds else None)},
             pk=("pledge_id", "id"),
         )
     for indicator_id in set(existing) - {i.id for i in pledge.indicators}:
         db.execute("UPDATE indicators SET removed_at = coalesce(removed_at, ?) WHERE pledge_id = ? AND id = ?", [now, pledge.id, indicator_id])
     return revisions
+
+
+def assessment_rows(db: Database, today: date, pledge_id: str | None = None) -> list[dict[str, Any]]:
+    """Return per active indicator its spec and its first, previous and latest readings up to `today`."""
+    where = "AND i.pledge_id = :pledge" if pledge_id else ""
+    pick = "SELECT r.id FROM readings r WHERE r.pledge_id = i.pledge_id AND r.indicator_id = i.id AND r.date <= :today ORDER BY r.date {order}, r.id {order} LIMIT 1"
+    return rows(
+        db,
+        f"""
+        WITH pick AS (
+            SELECT i.*, ({pick.format(order="ASC")}) AS first_id, ({pick.format(order="DESC")} OFFSET 1) AS prev_id,
+                   ({pick.format(order="DESC")}) AS last_id
+            FROM indicators i WHERE i.removed_at IS NULL {where})
+        SELECT pick.*, f.date AS first_date, coalesce(f.value_text, f.value_num) AS first_value,
+               p.date AS prev_date, coalesce(p.value_text, p.value_num) AS prev_value,
+               l.date AS last_date, coalesce(l.value_text, l.value_num) AS last_value
+        FROM pick LEFT JOIN readings f ON f.id = pick.first_id LEFT JOIN readings p ON p.id = pick.prev_id
+        LEFT JOIN readings l ON l.id = pick.last_id
+        ORDER BY pick.pledge_id, pick.position
+        """,
+        {"today": today.isoformat(), "pledge": pledge_id},
+    )
+
+
+def evidence_rows(db: Database, today: date) -> dict[str, str | None]:
+    """Return per active pledge the date of its latest evidence (update, reading or completion) up to `today`."""
+    found = rows(
+        db,
+        """
+        SELECT p.id, max(
+            coalesce((SELECT max(date) FROM status_updates u WHERE u.pledge_id = p.id AND u.date <= :t), ''),
+            coalesce((SELECT max(date) FROM readings r WHERE r.pledge_id = p.id AND r.date <= :t), ''),
+            coalesce((SELECT max(date) FROM milestone_completions c WHERE c.pledge_id = p.id AND c.date <= :t), '')) AS latest
+        FROM pledges p WHERE p.removed_at IS NULL
+        """,
+        {"t": today.isoformat()},
+    )
+    return {r["id"]: r["latest"] or None for r in found}

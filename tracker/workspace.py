@@ -25,6 +25,7 @@ class Settings:
     before_days: tuple[int, ...] = (90, 30, 7, 1, 0)
     overdue_every_days: int = 7
     escalate_after_days: int = 14
+    thresholds: dict[str, float] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -120,8 +121,25 @@ def _settings_from(path: Path, data: dict[str, object]) -> Settings:
         before_days=tuple(sorted(set(before), reverse=True)),
         overdue_every_days=_int(path, reminders, "overdue_every_days", 7, "reminders."),
         escalate_after_days=_int(path, reminders, "escalate_after_days", 14, "reminders."),
-        extra={k: v for k, v in data.items() if k not in ("timezone", "due_soon_days", "reminders")},
+        thresholds=_thresholds(path, data.get("assessment", {})),
+        extra={k: v for k, v in data.items() if k not in ("timezone", "due_soon_days", "reminders", "assessment")},
     )
+
+
+THRESHOLD_KEYS = ("on_track", "needs_acceleration", "growth_on_track", "growth_regressing")
+
+
+def _thresholds(path: Path, table: object) -> dict[str, float]:
+    if not isinstance(table, dict):
+        raise WorkspaceError(f"{path.name}: [assessment] must be a table")
+    found = {}
+    for key, value in table.items():
+        if key not in THRESHOLD_KEYS:
+            raise WorkspaceError(f"{path.name}: assessment.{key}: unknown key (known: {', '.join(THRESHOLD_KEYS)})")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise WorkspaceError(f"{path.name}: assessment.{key}: expected a number, got {value!r}")
+        found[key] = float(value)
+    return found
 
 
 def _int(path: Path, table: dict[str, object], key: str, default: int, prefix: str = "") -> int:
