@@ -18,6 +18,7 @@ class PledgeAssessment:
 
     assessed: str = "no-data"
     indicators: dict[str, Assessment] = field(default_factory=dict)
+    labels: dict[str, dict[str, Any]] = field(default_factory=dict)
     progress: float | None = None
     progress_basis: str | None = None
 
@@ -56,6 +57,7 @@ def assess_rows(rows: list[dict[str, Any]], today: date, defaults: dict[str, flo
     for row in rows:
         pledge = result.setdefault(row["pledge_id"], PledgeAssessment())
         pledge.indicators[row["id"]] = assess(spec_from_row(row, defaults), _readings(row), today)
+        pledge.labels[row["id"]] = {"title": row["title"], "unit": row["unit"], "kind": row["kind"], "direction": row["direction"]}
     for pledge in result.values():
         pledge.assessed = combine([a.verdict for a in pledge.indicators.values()])
         shares = [a.progress for a in pledge.indicators.values() if a.progress is not None]

@@ -89,3 +89,12 @@ def m0002_indicator_method(db: Database) -> None:
                 "UPDATE indicators SET method = ?, levels = ?, thresholds = ? WHERE pledge_id = ? AND id = ?",
                 [spec.get("method", "auto"), json.dumps(spec.get("levels")), json.dumps(spec.get("thresholds")), pledge_id, spec["id"]],
             )
+
+
+@migrations(name="0003_event_date_indexes")
+def m0003_event_date_indexes(db: Database) -> None:
+    """Index event dates so a weekly report finds the week's changes without scanning every reading."""
+    db.execute("CREATE INDEX IF NOT EXISTS readings_date ON readings(date)")
+    db.execute("CREATE INDEX IF NOT EXISTS status_updates_date ON status_updates(date)")
+    db.execute("CREATE INDEX IF NOT EXISTS milestone_completions_date ON milestone_completions(date)")
+    db.execute("CREATE INDEX IF NOT EXISTS revisions_date ON revisions(date)")

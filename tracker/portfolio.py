@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -41,29 +42,36 @@ def _deadlines(pledge: dict[str, Any], milestones: list[dict[str, Any]], reviews
     return found
 
 
-def status_list(db: Database, today: date, settings: Settings, owner: str | None = None, framework: str | None = None) -> list[dict[str, Any]]:
-    """Return one status row per pledge, most urgent first (the documented `status --json` shape)."""
+@dataclass
+class PledgeState:
+    """One pledge as of a date: its row, open deadlines, the three lenses, health and assessments."""
+
+    row: dict[str, Any]
+    deadlines: list[Deadline]
+    assessment: PledgeAssessment
+    json: dict[str, Any] = field(default_factory=dict)
+
+
+def snapshot(db: Database, today: date, settings: Settings) -> list[PledgeState]:
+    """Return every active pledge with its lenses as of `today`, most urgent first."""
     reviews = _reviews(db, today)
     assessments = assess_rows(store.assessment_rows(db, today), today, settings.thresholds)
     evidence = store.evidence_rows(db, today)
     by_pledge: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in store.milestone_rows(db, today):
         by_pledge[m["pledge_id"]].append(m)
-    result = []
+    states = []
     for p in store.status_rows(db, today):
-        frameworks = json.loads(p["frameworks"])
-        if owner and owner.casefold() not in p["owner"].casefold():
-            continue
-        if framework and not any(f == framework or f.startswith(framework + ":") or f.split(":")[0] == framework for f in frameworks):
-            continue
         milestones = by_pledge.get(p["id"], [])
-        lens = schedule(_deadlines(p, milestones, reviews), p["reported_status"], today, settings.due_soon_days)
+        deadlines = _deadlines(p, milestones, reviews)
+        lens = schedule(deadlines, p["reported_status"], today, settings.due_soon_days)
         done = sum(1 for m in milestones if m["done_on"])
         assessed = assessments.get(p["id"], PledgeAssessment())
         milestone_progress(assessed, done, len(milestones))
         verdict = pledge_health(p, lens.status, lens.days_left, assessed.assessed, evidence.get(p["id"]), today)
-        result.append({
-            "id": p["id"], "title": p["title"], "owner": p["owner"], "frameworks": frameworks,
+        state = PledgeState(p, deadlines, assessed)
+        state.json = {
+            "id": p["id"], "title": p["title"], "owner": p["owner"], "frameworks": json.loads(p["frameworks"]),
             "reported_status": p["reported_status"], "reported_on": p["reported_on"],
             "schedule_status": lens.status,
             "next_deadline": lens.next_deadline.as_json(today) if lens.next_deadline else None,
@@ -72,9 +80,22 @@ def status_list(db: Database, today: date, settings: Settings, owner: str | None
             "assessed_status": assessed.assessed, "health": verdict.verdict, "health_reasons": verdict.reasons,
             "progress": None if assessed.progress is None else round(assessed.progress, 4), "progress_basis": assessed.progress_basis,
             "discrepancy": verdict.discrepancy, "discrepancies": verdict.discrepancies, "last_evidence": evidence.get(p["id"]),
-        })
-    result.sort(key=lambda r: urgency_key(r["schedule_status"], r["days_left"], r["id"]))
-    return result
+        }
+        states.append(state)
+    states.sort(key=lambda s: urgency_key(s.json["schedule_status"], s.json["days_left"], s.json["id"]))
+    return states
+
+
+def matches(row: dict[str, Any], owner: str | None, framework: str | None) -> bool:
+    """Return True when a status row passes the --owner and --framework filters."""
+    if owner and owner.casefold() not in row["owner"].casefold():
+        return False
+    return not framework or any(f == framework or f.split(":")[0] == framework for f in row["frameworks"])
+
+
+def status_list(db: Database, today: date, settings: Settings, owner: str | None = None, framework: str | None = None) -> list[dict[str, Any]]:
+    """Return one status row per pledge, most urgent first (the documented `status --json` shape)."""
+    return [s.json for s in snapshot(db, today, settings) if matches(s.json, owner, framework)]
 
 
 def pledge_detail(db: Database, pledge_id: str, today: date, due_soon_days: int) -> dict[str, Any]:

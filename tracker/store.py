@@ -404,3 +404,33 @@ def evidence_rows(db: Database, today: date) -> dict[str, str | None]:
         {"t": today.isoformat()},
     )
     return {r["id"]: r["latest"] or None for r in found}
+
+
+def week_events(db: Database, start: date, end: date) -> dict[str, list[dict[str, Any]]]:
+    """Return updates, readings, completions and revisions dated from `start` to `end` (inclusive)."""
+    span = {"a": start.isoformat(), "b": end.isoformat()}
+    return {
+        "updates": rows(db, """SELECT u.pledge_id, p.title, u.date, u.status, u.note, u.source FROM status_updates u
+            JOIN pledges p ON p.id = u.pledge_id WHERE u.date BETWEEN :a AND :b AND p.removed_at IS NULL ORDER BY u.date, u.id""", span),
+        "readings": rows(db, """SELECT r.pledge_id, p.title, r.indicator_id, i.title AS indicator, i.unit, r.date,
+            coalesce(r.value_text, r.value_num) AS value, r.source, r.note FROM readings r
+            JOIN pledges p ON p.id = r.pledge_id JOIN indicators i ON i.pledge_id = r.pledge_id AND i.id = r.indicator_id
+            WHERE r.date BETWEEN :a AND :b AND p.removed_at IS NULL ORDER BY r.date, r.id""", span),
+        "milestones_done": rows(db, """SELECT c.pledge_id, p.title, c.milestone_id, m.title AS milestone, c.date, c.evidence
+            FROM milestone_completions c JOIN pledges p ON p.id = c.pledge_id
+            JOIN milestones m ON m.pledge_id = c.pledge_id AND m.id = c.milestone_id
+            WHERE c.date BETWEEN :a AND :b AND p.removed_at IS NULL ORDER BY c.date, c.id""", span),
+        "revisions": rows(db, """SELECT v.pledge_id, p.title, v.item_kind, v.item_id, v.field, v.old, v.new, v.date
+            FROM revisions v JOIN pledges p ON p.id = v.pledge_id
+            WHERE v.date BETWEEN :a AND :b AND p.removed_at IS NULL ORDER BY v.date, v.id""", span),
+    }
+
+
+def chart_readings(db: Database, pledge_ids: list[str], today: date) -> dict[tuple[str, str], list[tuple[str, float]]]:
+    """Return the numeric readings up to `today` of the given pledges, per (pledge, indicator), oldest first."""
+    found: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for pledge_id in pledge_ids:
+        for r in rows(db, """SELECT indicator_id, date, value_num FROM readings WHERE pledge_id = ? AND date <= ?
+                AND value_num IS NOT NULL ORDER BY indicator_id, date, id""", [pledge_id, today.isoformat()]):
+            found.setdefault((pledge_id, r["indicator_id"]), []).append((r["date"], r["value_num"]))
+    return found

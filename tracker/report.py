@@ -1,0 +1,157 @@
+"""Build the weekly report as plain data (the documented JSON); renderers turn it into text, Markdown or HTML."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from tracker import store
+from tracker.assess import Assessment
+from tracker.dates import iso_week_bounds
+from tracker.portfolio import PledgeState, snapshot
+from tracker.schedule_lens import CLOSED_STATUSES
+from tracker.workspace import Settings
+
+REPORT_VERSION = 1
+CHART_LIMIT = 60
+TIMELINE_DAYS = 400
+
+
+def week_of(day: date) -> str:
+    """Return the ISO week of a day, written `2026-W48` (ISO year, `%G-W%V`)."""
+    return day.strftime("%G-W%V")
+
+
+def build_weekly(db: Database, week: str, today: date, settings: Settings, workspace: str) -> dict[str, Any]:
+    """Return the weekly report for an ISO week as seen on `today`."""
+    monday, sunday = iso_week_bounds(week)
+    as_of = min(today, sunday)
+    states = snapshot(db, as_of, settings)
+    events = store.week_events(db, monday, as_of)
+    report = {
+        "version": REPORT_VERSION, "week": week, "from": monday.isoformat(), "to": sunday.isoformat(),
+        "as_of": as_of.isoformat(), "workspace": workspace,
+        "summary": _summary(states),
+        "changes": {**events, "newly_overdue": _newly_overdue(states, monday, as_of)},
+        "due": {"within_30": _due(states, as_of, 0, 30), "within_90": _due(states, as_of, 31, 90)},
+        "reviews": _reviews(states, as_of),
+        "portfolio": _portfolio(states),
+        "pledges": [_pledge(s) for s in states],
+        "charts": _charts(db, states, as_of),
+        "timeline": _timeline(states, as_of),
+    }
+    return report
+
+
+def _summary(states: list[PledgeState]) -> dict[str, Any]:
+    rows = [s.json for s in states]
+    return {
+        "pledges": len(rows),
+        "by_health": dict(Counter(r["health"] for r in rows)),
+        "by_schedule": dict(Counter(r["schedule_status"] for r in rows)),
+        "by_assessed": dict(Counter(r["assessed_status"] for r in rows)),
+        "by_reported": dict(Counter(r["reported_status"] or "not-reported" for r in rows)),
+        "discrepancies": sum(1 for r in rows if r["discrepancy"]),
+    }
+
+
+def _open(state: PledgeState) -> bool:
+    return state.row["reported_status"] not in CLOSED_STATUSES
+
+
+def _deadline_json(state: PledgeState, deadline: Any, today: date) -> dict[str, Any]:
+    return {"pledge_id": state.row["id"], "title": state.row["title"], "health": state.json["health"], **deadline.as_json(today)}
+
+
+def _newly_overdue(states: list[PledgeState], monday: date, as_of: date) -> list[dict[str, Any]]:
+    """Deadlines whose day passed during the week: overdue from the day after."""
+    found = [
+        _deadline_json(s, d, as_of) for s in states if _open(s) for d in s.deadlines
+        if d.kind != "review" and monday <= d.date + timedelta(days=1) <= as_of
+    ]
+    return sorted(found, key=lambda d: (d["date"], d["pledge_id"]))
+
+
+def _due(states: list[PledgeState], today: date, first: int, last: int) -> list[dict[str, Any]]:
+    found = [
+        _deadline_json(s, d, today) for s in states if _open(s) for d in s.deadlines
+        if d.kind != "review" and first <= (d.date - today).days <= last
+    ]
+    return sorted(found, key=lambda d: (d["date"], d["pledge_id"]))
+
+
+def _reviews(states: list[PledgeState], today: date) -> list[dict[str, Any]]:
+    reviews: dict[str, dict[str, Any]] = {}
+    for s in states:
+        for d in s.deadlines:
+            if d.kind == "review":
+                entry = reviews.setdefault(d.what, {"title": d.what.removeprefix("review: "), **d.as_json(today), "pledges": []})
+                entry["pledges"].append(s.row["id"])
+    return sorted(reviews.values(), key=lambda r: r["date"])
+
+
+def _portfolio(states: list[PledgeState]) -> dict[str, Any]:
+    by_framework: dict[str, Counter[str]] = defaultdict(Counter)
+    by_owner: dict[str, Counter[str]] = defaultdict(Counter)
+    for s in states:
+        for tag in sorted({f.split(":")[0] for f in s.json["frameworks"]}) or ["(none)"]:
+            by_framework[tag][s.json["health"]] += 1
+        by_owner[s.json["owner"]][s.json["health"]] += 1
+    return {
+        "by_health": dict(Counter(s.json["health"] for s in states)),
+        "by_framework": {k: dict(v) for k, v in sorted(by_framework.items())},
+        "by_owner": {k: dict(v) for k, v in sorted(by_owner.items())},
+    }
+
+
+def _trend(indicator_id: str, assessment: Assessment, label: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "indicator_id": indicator_id, **label, "verdict": assessment.verdict, "method": assessment.method,
+        "ratio": None if assessment.ratio is None else round(assessment.ratio, 4),
+        "progress": None if assessment.progress is None else round(assessment.progress, 4),
+        "latest": assessment.inputs.get("latest"), "projected": assessment.projected.isoformat() if assessment.projected else None,
+        "reasons": assessment.reasons,
+    }
+
+
+def _pledge(state: PledgeState) -> dict[str, Any]:
+    return {**state.json, "trend": [_trend(i, a, state.assessment.labels[i]) for i, a in state.assessment.indicators.items()]}
+
+
+def _charts(db: Database, states: list[PledgeState], today: date) -> list[dict[str, Any]]:
+    """Return readings against the expected path for numeric indicators of the most urgent pledges."""
+    wanted = [s for s in states if any(a.inputs.get("observations") for a in s.assessment.indicators.values())][:CHART_LIMIT]
+    readings = store.chart_readings(db, [s.row["id"] for s in wanted], today)
+    charts = []
+    for s in wanted:
+        for indicator_id, a in s.assessment.indicators.items():
+            series = readings.get((s.row["id"], indicator_id))
+            if not series:
+                continue
+            charts.append({
+                "pledge_id": s.row["id"], "title": s.row["title"], "indicator_id": indicator_id,
+                "indicator": s.assessment.labels[indicator_id]["title"], "unit": s.assessment.labels[indicator_id]["unit"],
+                "direction": s.assessment.labels[indicator_id]["direction"], "verdict": a.verdict,
+                "readings": [[d, v] for d, v in series],
+                "expected_path": [[d.isoformat(), round(v, 6)] for d, v in a.expected_path],
+                "target": a.inputs.get("target"), "first": a.inputs.get("first"),
+                "projected": a.projected.isoformat() if a.projected else None,
+            })
+    return charts
+
+
+def _timeline(states: list[PledgeState], today: date) -> list[dict[str, Any]]:
+    """Return open deadlines and reviews from 30 days ago to about a year ahead."""
+    seen, found = set(), []
+    for s in states:
+        if not _open(s):
+            continue
+        for d in s.deadlines:
+            key = (d.what, d.date) if d.kind == "review" else (s.row["id"], d.what, d.date)
+            if -30 <= (d.date - today).days <= TIMELINE_DAYS and key not in seen:
+                seen.add(key)
+                found.append({**_deadline_json(s, d, today), **({"pledge_id": None, "title": None} if d.kind == "review" else {})})
+    return sorted(found, key=lambda d: (d["date"], d["kind"], d["pledge_id"] or ""))
