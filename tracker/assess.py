@@ -53,13 +53,14 @@ class Assessment:
     progress: float | None = None
     projected: date | None = None
     expected_path: list[tuple[date, float]] = field(default_factory=list)
+    terms: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """Return the documented JSON shape."""
         return {
             "verdict": self.verdict, "method": self.method, "ratio": _round(self.ratio), "progress": _round(self.progress),
             "projected": self.projected.isoformat() if self.projected else None, "reasons": self.reasons,
-            "inputs": self.inputs, "expected_path": [[d.isoformat(), _round(v)] for d, v in self.expected_path],
+            "inputs": self.inputs, "terms": {k: _round(v) for k, v in self.terms.items()}, "expected_path": [[d.isoformat(), _round(v)] for d, v in self.expected_path],
         }
 
 
@@ -147,6 +148,7 @@ def _cagr(spec: Spec, points: list[tuple[date, float]], due: date, target: float
     observed, required = compound(x0, xt, years(t0, t)), compound(x0, target, years(t0, due))
     ratio = observed / required
     result = Assessment(_verdict(ratio, spec.thresholds), "cagr-ratio", ratio=ratio)
+    result.terms = {"years_observed": years(t0, t), "years_required": years(t0, due), "cagr_observed": observed, "cagr_required": required}
     result.reasons.append(
         f"observed growth {observed:+.2%}/year vs required {required:+.2%}/year: ratio {ratio:.2f} "
         f"(on-track ≥ {spec.thresholds.on_track}, needs-acceleration ≥ {spec.thresholds.needs_acceleration}, regressing < 0)"
@@ -164,6 +166,7 @@ def _linear(spec: Spec, points: list[tuple[date, float]], due: date, target: flo
     actual = (xt - x0) / (target - x0) if target != x0 else (0.0 if xt == x0 else -1.0)
     ratio = actual / expected
     result = Assessment(_verdict(ratio, spec.thresholds), "linear", ratio=ratio)
+    result.terms = {"years_observed": years(t0, t), "years_required": years(t0, due), "expected_share": expected, "actual_share": actual}
     result.reasons.append(
         f"{actual:.0%} of the way from baseline to target vs {expected:.0%} expected by {t}: ratio {ratio:.2f} "
         f"(on-track ≥ {spec.thresholds.on_track}, needs-acceleration ≥ {spec.thresholds.needs_acceleration}, regressing < 0)"
@@ -188,7 +191,7 @@ def _assess_growth(spec: Spec, points: list[tuple[date, float]]) -> Assessment:
                else "off-track" if growth >= th.growth_regressing else "regressing")
     reason = (f"no target: growth {growth:+.2%}/year in the desired direction "
               f"(on-track ≥ {th.growth_on_track:+.0%}, off-track < 0, regressing < {th.growth_regressing:+.0%})")
-    return Assessment(verdict, method, [reason], ratio=growth)
+    return Assessment(verdict, method, [reason], ratio=growth, terms={"years_observed": years(t0, t), "growth_per_year": growth})
 
 
 def _progress(x0: float, xt: float, target: float) -> float | None:
@@ -241,7 +244,7 @@ def _with_inputs(result: Assessment, spec: Spec, points: list[tuple[date, float]
         "first": [points[0][0].isoformat(), points[0][1]] if points else None,
         "latest": [points[-1][0].isoformat(), points[-1][1]] if points else None,
         "target": [spec.target[0].isoformat(), spec.target[1]] if spec.target else None,
-        "observations": len(points),
+        "points_used": len(points),
     }
     return result
 

@@ -52,7 +52,7 @@ def show(app: App, pledge_id: str, as_json: bool) -> None:
     """Everything about one pledge: milestones, indicators with latest readings, updates, sources."""
     from tracker.portfolio import pledge_detail
 
-    detail = pledge_detail(app.db(), pledge_id, app.today, app.workspace.settings.due_soon_days)
+    detail = pledge_detail(app.db(), pledge_id, app.today, app.workspace.settings)
     if as_json:
         emit_json(detail)
         return
@@ -176,3 +176,76 @@ def init(directory: Path, empty: bool) -> None:
 
     written = scaffold(directory, with_pledges=not empty)
     click.echo(f"created workspace {directory} ({written} pledge files); try: cd {directory} && tracker status")
+
+
+@cli.group()
+def report() -> None:
+    """Generated progress reports."""
+
+
+@report.command()
+@click.option("--week", metavar="YYYY-Www", help="ISO week such as 2026-W48 (default: the week of --today).")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--save", is_flag=True, help="Write reports/<week>.md, .html and .json atomically instead of printing.")
+@today_option
+@pass_app
+def weekly(app: App, week: str | None, fmt: str, save: bool) -> None:
+    """What changed in an ISO week, what falls due next, reviews ahead, and every pledge's health and trend."""
+    from tracker import reporting
+
+    data = reporting.weekly(app.db(), app.workspace, app.today, week)
+    if save:
+        for path in reporting.save(data, app.workspace.reports_dir):
+            click.echo(f"saved {path}")
+        return
+    reporting.emit(data, fmt)
+
+
+@cli.command()
+@click.argument("pledge_id", metavar="ID")
+@click.argument("indicator_id", metavar="[INDICATOR]", required=False)
+@json_option
+@today_option
+@pass_app
+def explain(app: App, pledge_id: str, indicator_id: str | None, as_json: bool) -> None:
+    """Why a pledge has its health, or an indicator its verdict: inputs, formula, thresholds."""
+    from tracker.explain import as_text
+    from tracker.explain import explain as run_explain
+
+    data = run_explain(app.db(), pledge_id, indicator_id, app.today, app.workspace.settings)
+    if as_json:
+        emit_json(data)
+        return
+    from rich.text import Text
+
+    from tracker.sanitize import inert
+
+    console().print(Text(inert(as_text(data))))
+
+
+@cli.command()
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="First day shown (default: 30 days before today).")
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day shown (default: a year after today).")
+@json_option
+@today_option
+@pass_app
+def timeline(app: App, start: str | None, end: str | None, as_json: bool) -> None:
+    """Draw pledges, milestones and reviews across time."""
+    from tracker.dates import parse_day
+    from tracker.portfolio import snapshot
+    from tracker.timeline import default_window, draw, lanes
+
+    states = snapshot(app.db(), app.today, app.workspace.settings)
+    first, last = default_window(states, app.today)
+    try:
+        first, last = parse_day(start) if start else first, parse_day(end) if end else last
+    except ValueError as exc:
+        raise UsageError(f"--from/--to: {exc}") from None
+    if last <= first:
+        raise UsageError(f"--to ({last}) must be after --from ({first})")
+    rows = lanes(states, first, last)
+    if as_json:
+        emit_json({"from": first.isoformat(), "to": last.isoformat(), "lanes": rows})
+        return
+    out = console()
+    out.print(draw(rows, first, last, app.today, out.width))

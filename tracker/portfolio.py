@@ -52,16 +52,16 @@ class PledgeState:
     json: dict[str, Any] = field(default_factory=dict)
 
 
-def snapshot(db: Database, today: date, settings: Settings) -> list[PledgeState]:
-    """Return every active pledge with its lenses as of `today`, most urgent first."""
+def snapshot(db: Database, today: date, settings: Settings, pledge_id: str | None = None) -> list[PledgeState]:
+    """Return every active pledge (or only `pledge_id`) with its lenses as of `today`, most urgent first."""
     reviews = _reviews(db, today)
-    assessments = assess_rows(store.assessment_rows(db, today), today, settings.thresholds)
-    evidence = store.evidence_rows(db, today)
+    assessments = assess_rows(store.assessment_rows(db, today, pledge_id), today, settings.thresholds)
+    evidence = store.evidence_rows(db, today, pledge_id)
     by_pledge: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for m in store.milestone_rows(db, today):
+    for m in store.milestone_rows(db, today, pledge_id):
         by_pledge[m["pledge_id"]].append(m)
     states = []
-    for p in store.status_rows(db, today):
+    for p in store.status_rows(db, today, pledge_id):
         milestones = by_pledge.get(p["id"], [])
         deadlines = _deadlines(p, milestones, reviews)
         lens = schedule(deadlines, p["reported_status"], today, settings.due_soon_days)
@@ -98,26 +98,25 @@ def status_list(db: Database, today: date, settings: Settings, owner: str | None
     return [s.json for s in snapshot(db, today, settings) if matches(s.json, owner, framework)]
 
 
-def pledge_detail(db: Database, pledge_id: str, today: date, due_soon_days: int) -> dict[str, Any]:
+def pledge_detail(db: Database, pledge_id: str, today: date, settings: Settings) -> dict[str, Any]:
     """Return everything about one pledge (the documented `show --json` shape)."""
     row = store.require_pledge(db, pledge_id)
     spec = store.definition(row)
-    milestones = store.milestone_rows(db, today, pledge_id)
+    state = snapshot(db, today, settings, pledge_id)[0]
     reviews = _reviews(db, today)
-    updates = store.update_rows(db, pledge_id, today)
-    lens = schedule(_deadlines({**row, "reviews": row["reviews"]}, milestones, reviews), updates[0]["status"] if updates else None, today, due_soon_days)
+    lenses = {k: state.json[k] for k in ("reported_status", "reported_on", "schedule_status", "next_deadline", "days_left",
+                                          "assessed_status", "health", "health_reasons", "progress", "discrepancy", "discrepancies",
+                                          "last_evidence")}
     return {
         "id": pledge_id, "title": row["title"], "summary": spec.get("summary"), "owner": row["owner"],
         "contacts": spec["contacts"], "escalation": spec["escalation"], "partners": spec["partners"],
-        "frameworks": spec["frameworks"], "start": spec["start"], "due": spec["due"],
-        "reported_status": updates[0]["status"] if updates else None,
-        "schedule_status": lens.status, "next_deadline": lens.next_deadline.as_json(today) if lens.next_deadline else None,
-        "days_left": lens.days_left, "report_every_days": spec["report_every_days"],
+        "frameworks": spec["frameworks"], "start": spec["start"], "due": spec["due"], **lenses,
+        "report_every_days": spec["report_every_days"],
         "reviews": [{"id": r, **reviews[r].as_json(today)} for r in spec["reviews"] if r in reviews],
         "sources": spec["sources"],
-        "milestones": [_milestone_json(m, spec, today) for m in milestones],
-        "indicators": [_indicator_json(db, i, spec) for i in store.indicator_rows(db, pledge_id)],
-        "updates": updates, "path": row["path"],
+        "milestones": [_milestone_json(m, spec, today) for m in store.milestone_rows(db, today, pledge_id)],
+        "indicators": [_indicator_json(db, i, spec, state, today) for i in store.indicator_rows(db, pledge_id)],
+        "updates": store.update_rows(db, pledge_id, today), "path": row["path"],
     }
 
 
@@ -132,14 +131,16 @@ def _milestone_json(m: dict[str, Any], spec: dict[str, Any], today: date) -> dic
     }
 
 
-def _indicator_json(db: Database, i: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+def _indicator_json(db: Database, i: dict[str, Any], spec: dict[str, Any], state: PledgeState, today: date) -> dict[str, Any]:
     defined: dict[str, Any] = next((d for d in spec["indicators"] if d["id"] == i["id"]), {})
-    readings = store.readings_of(db, i["pledge_id"], i["id"])
+    readings = store.readings_of(db, i["pledge_id"], i["id"], today)
+    assessment = state.assessment.indicators.get(i["id"])
     return {
         "id": i["id"], "title": i["title"], "kind": i["kind"], "unit": i["unit"], "direction": i["direction"],
         "baseline": defined.get("baseline"), "target": defined.get("target"), "method": defined.get("method", "auto"),
         "latest": _reading_json(readings[-1]) if readings else None,
         "readings": [_reading_json(r) for r in readings],
+        "assessment": assessment.as_json() if assessment else None,
     }
 
 

@@ -165,9 +165,15 @@ def pledge_view(p: dict[str, Any]) -> RenderableType:
     if p["frameworks"]:
         head.append("\nframeworks: " + inert(", ".join(p["frameworks"])))
     head.append(f"\ndue: {p['due']['date']}" + (" (assumed)" if p["due"]["assumed"] else ""))
+    head.append("\nhealth: ")
+    head.append(p["health"], style=HEALTH_STYLE[p["health"]])
     head.append("   schedule: ")
     head.append(p["schedule_status"], style=SCHEDULE_STYLE[p["schedule_status"]])
+    head.append("   assessed: ")
+    head.append(p["assessed_status"], style=ASSESSED_STYLE[p["assessed_status"]])
     head.append("   reported: " + (p["reported_status"] or "—"))
+    for reason in p["health_reasons"]:
+        head.append("\n  · " + inert(reason), style="dim")
     if p["summary"]:
         head.append("\n\n" + inert(p["summary"]))
     parts: list[RenderableType] = [head]
@@ -203,7 +209,7 @@ def _milestones(milestones: list[dict[str, Any]]) -> Table:
 
 def _indicators(indicators: list[dict[str, Any]]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for name in ("indicator", "baseline", "target", "latest"):
+    for name in ("indicator", "baseline", "target", "latest", "trend"):
         table.add_column(name, overflow="fold")
     for i in indicators:
         title = Text()
@@ -213,8 +219,30 @@ def _indicators(indicators: list[dict[str, Any]]) -> Table:
         table.add_row(
             title, _t(_point(i["baseline"])), _t(_point(i["target"])),
             _t(f"{_value(latest['value'])} on {latest['date']} ({len(i['readings'])} readings)" if latest else "no readings"),
+            _trend_cell(i),
         )
     return table
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float]) -> str:
+    """Return a one-line chart of values, lowest ▁ to highest █."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    if high == low:
+        return SPARKS[3] * len(values)
+    return "".join(SPARKS[round((v - low) / (high - low) * (len(SPARKS) - 1))] for v in values)
+
+
+def _trend_cell(i: dict[str, Any]) -> Text:
+    numbers = [r["value"] for r in i["readings"] if isinstance(r["value"], (int, float))]
+    text = Text(sparkline(numbers[-24:]))
+    verdict = (i["assessment"] or {}).get("verdict", "no-data")
+    text.append(("\n" if numbers else "") + verdict, style=ASSESSED_STYLE.get(verdict, ""))
+    return text
 
 
 def _point(point: dict[str, Any] | None) -> str:

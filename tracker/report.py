@@ -123,7 +123,7 @@ def _pledge(state: PledgeState) -> dict[str, Any]:
 
 def _charts(db: Database, states: list[PledgeState], today: date) -> list[dict[str, Any]]:
     """Return readings against the expected path for numeric indicators of the most urgent pledges."""
-    wanted = [s for s in states if any(a.inputs.get("observations") for a in s.assessment.indicators.values())][:CHART_LIMIT]
+    wanted = [s for s in states if any(a.inputs.get("points_used") for a in s.assessment.indicators.values())][:CHART_LIMIT]
     readings = store.chart_readings(db, [s.row["id"] for s in wanted], today)
     charts = []
     for s in wanted:

@@ -142,8 +142,8 @@ def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, ev
         return _inserted(table(db, "milestone_completions").insert(row))
 
 
-def status_rows(db: Database, today: date) -> list[dict[str, Any]]:
-    """Return one row per active pledge with its latest reported status up to `today`."""
+def status_rows(db: Database, today: date, pledge_id: str | None = None) -> list[dict[str, Any]]:
+    """Return one row per active pledge (or just one) with its latest reported status up to `today`."""
     return rows(
         db,
         """
@@ -153,9 +153,9 @@ def status_rows(db: Database, today: date) -> list[dict[str, Any]]:
                (SELECT u.date FROM status_updates u WHERE u.pledge_id = p.id AND u.date <= :t
                 ORDER BY u.date DESC, u.id DESC LIMIT 1) AS reported_on,
                p.report_every_days, p.start_text
-        FROM pledges p WHERE p.removed_at IS NULL
+        FROM pledges p WHERE p.removed_at IS NULL AND (:p IS NULL OR p.id = :p)
         """,
-        {"t": today.isoformat()},
+        {"t": today.isoformat(), "p": pledge_id},
     )
 
 
@@ -181,28 +181,17 @@ def review_rows(db: Database) -> list[dict[str, Any]]:
 
 
 def indicator_rows(db: Database, pledge_id: str) -> list[dict[str, Any]]:
-    """Return a pledge's indicators with their latest reading."""
-    return rows(
-        db,
-        """
-        SELECT i.*, r.date AS latest_date, r.value_num AS latest_num, r.value_text AS latest_text,
-               (SELECT count(*) FROM readings x WHERE x.pledge_id = i.pledge_id AND x.indicator_id = i.id) AS reading_count
-        FROM indicators i
-        LEFT JOIN readings r ON r.id = (
-            SELECT id FROM readings x WHERE x.pledge_id = i.pledge_id AND x.indicator_id = i.id
-            ORDER BY x.date DESC, x.id DESC LIMIT 1)
-        WHERE i.pledge_id = ? AND i.removed_at IS NULL ORDER BY i.position
-        """,
-        [pledge_id],
-    )
+    """Return a pledge's active indicators in file order."""
+    return rows(db, "SELECT * FROM indicators WHERE pledge_id = ? AND removed_at IS NULL ORDER BY position", [pledge_id])
 
 
-def readings_of(db: Database, pledge_id: str, indicator_id: str) -> list[dict[str, Any]]:
-    """Return every reading of one indicator, oldest first."""
+def readings_of(db: Database, pledge_id: str, indicator_id: str, today: date) -> list[dict[str, Any]]:
+    """Return every reading of one indicator up to `today`, oldest first."""
     return rows(
         db,
-        "SELECT date, value_num, value_text, source, note FROM readings WHERE pledge_id = ? AND indicator_id = ? ORDER BY date, id",
-        [pledge_id, indicator_id],
+        """SELECT date, value_num, value_text, source, note FROM readings
+           WHERE pledge_id = ? AND indicator_id = ? AND date <= ? ORDER BY date, id""",
+        [pledge_id, indicator_id, today.isoformat()],
     )
 
 
@@ -390,7 +379,7 @@ def assessment_rows(db: Database, today: date, pledge_id: str | None = None) -> 
     )
 
 
-def evidence_rows(db: Database, today: date) -> dict[str, str | None]:
+def evidence_rows(db: Database, today: date, pledge_id: str | None = None) -> dict[str, str | None]:
     """Return per active pledge the date of its latest evidence (update, reading or completion) up to `today`."""
     found = rows(
         db,
@@ -399,9 +388,9 @@ def evidence_rows(db: Database, today: date) -> dict[str, str | None]:
             coalesce((SELECT max(date) FROM status_updates u WHERE u.pledge_id = p.id AND u.date <= :t), ''),
             coalesce((SELECT max(date) FROM readings r WHERE r.pledge_id = p.id AND r.date <= :t), ''),
             coalesce((SELECT max(date) FROM milestone_completions c WHERE c.pledge_id = p.id AND c.date <= :t), '')) AS latest
-        FROM pledges p WHERE p.removed_at IS NULL
+        FROM pledges p WHERE p.removed_at IS NULL AND (:p IS NULL OR p.id = :p)
         """,
-        {"t": today.isoformat()},
+        {"t": today.isoformat(), "p": pledge_id},
     )
     return {r["id"]: r["latest"] or None for r in found}
 

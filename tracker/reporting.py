@@ -1,0 +1,68 @@
+"""Glue between the report data and its formats: choose the week, render, save the three files."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from tracker.errors import UsageError
+from tracker.files import atomic_write
+from tracker.report import build_weekly, week_of
+from tracker.workspace import Workspace
+
+
+def weekly(db: Database, workspace: Workspace, today: date, week: str | None) -> dict[str, Any]:
+    """Build the weekly report for `week` (default: the ISO week of `today`)."""
+    from tracker.dates import iso_week_bounds
+
+    chosen = week or week_of(today)
+    try:
+        iso_week_bounds(chosen)
+    except ValueError as exc:
+        raise UsageError(f"--week: {exc}") from None
+    return build_weekly(db, chosen, today, workspace.settings, workspace.root.name)
+
+
+def render(data: dict[str, Any], fmt: str) -> str:
+    """Return the report in one of the file formats: md, html or json."""
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "html":
+        from tracker.render_html import render_html
+
+        return render_html(data)
+    from tracker.render_md import render_markdown
+
+    return render_markdown(data)
+
+
+def emit(data: dict[str, Any], fmt: str) -> None:
+    """Print the report: Markdown rendered for the terminal, or a file format as is."""
+    import click
+
+    if fmt != "text":
+        click.echo(render(data, fmt), nl=False)
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from tracker.render import status_table
+    from tracker.render_md import render_markdown
+
+    console = Console(highlight=False)
+    console.print(Markdown(render_markdown(data, pledges=False), hyperlinks=True))
+    console.print(status_table(data["pledges"], show_all=False, width=console.width))
+
+
+def save(data: dict[str, Any], folder: Path) -> list[Path]:
+    """Write `<week>.md`, `.html` and `.json` into `folder`, each atomically; return their paths."""
+    paths = []
+    for ext, fmt in (("md", "md"), ("html", "html"), ("json", "json")):
+        path = folder / f"{data['week']}.{ext}"
+        atomic_write(path, render(data, fmt))
+        paths.append(path)
+    return paths
