@@ -17,7 +17,8 @@ from tracker.workspace import Settings
 
 REPORT_VERSION = 1
 CHART_LIMIT = 60
-TIMELINE_DAYS = 400
+TIMELINE_BACK_DAYS = 365
+TIMELINE_DAYS = 4 * 366  # a whole IMRF cycle ahead
 
 
 def week_of(day: date) -> str:
@@ -144,14 +145,15 @@ def _charts(db: Database, states: list[PledgeState], today: date) -> list[dict[s
 
 
 def _timeline(states: list[PledgeState], today: date) -> list[dict[str, Any]]:
-    """Return open deadlines and reviews from 30 days ago to about a year ahead."""
+    """Return open deadlines and reviews from a year ago (overdue ones) to four years ahead."""
     seen, found = set(), []
     for s in states:
         if not _open(s):
             continue
         for d in s.deadlines:
             key = (d.what, d.date) if d.kind == "review" else (s.row["id"], d.what, d.date)
-            if -30 <= (d.date - today).days <= TIMELINE_DAYS and key not in seen:
+            if -TIMELINE_BACK_DAYS <= (d.date - today).days <= TIMELINE_DAYS and key not in seen:
                 seen.add(key)
-                found.append({**_deadline_json(s, d, today), **({"pledge_id": None, "title": None} if d.kind == "review" else {})})
+                review = {"pledge_id": None, "title": None, "health": None} if d.kind == "review" else {}
+                found.append({**_deadline_json(s, d, today), **review})
     return sorted(found, key=lambda d: (d["date"], d["kind"], d["pledge_id"] or ""))
