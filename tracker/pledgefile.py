@@ -12,9 +12,9 @@ from pydantic import ValidationError
 
 from tracker import yamlload
 from tracker.errors import PledgeFileError
+from tracker.layout import REVIEWS_FILE, pledge_paths
 from tracker.models import Pledge, Review
 
-REVIEWS_FILE = "_reviews.yaml"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
@@ -24,15 +24,6 @@ class Catalog:
 
     pledges: dict[str, Pledge]
     reviews: dict[str, Review]
-
-
-def pledge_paths(folder: Path) -> list[Path]:
-    """Return the pledge files of a folder (files starting with `_` or `.` are not pledges)."""
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(("_", ".")) and p.is_file()
-    )
 
 
 def display(path: Path) -> str:

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from tracker import store
 from tracker.errors import PledgeFileError
+from tracker.layout import REVIEWS_FILE, pledge_paths
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,6 @@ class SyncResult:
 
 def scan(folder: Path) -> dict[str, tuple[int, int]]:
     """Return size and mtime of the review calendar and every pledge file, by file name."""
-    from tracker.pledgefile import REVIEWS_FILE, pledge_paths
-
     paths = pledge_paths(folder)
     if (folder / REVIEWS_FILE).is_file():
         paths.append(folder / REVIEWS_FILE)
@@ -63,14 +62,14 @@ def _parse(db: Database, folder: Path, texts: dict[str, bytes], files: dict[str,
 
     problems: list[str] = []
     reviews = None
-    if pledgefile.REVIEWS_FILE in texts or pledgefile.REVIEWS_FILE in removed or texts:
+    if REVIEWS_FILE in texts or REVIEWS_FILE in removed or texts:
         try:
-            reviews = pledgefile.parse_reviews(folder / pledgefile.REVIEWS_FILE)
+            reviews = pledgefile.parse_reviews(folder / REVIEWS_FILE)
         except PledgeFileError as exc:
             problems += exc.problems
     parsed = []
     for name in sorted(texts):
-        if name == pledgefile.REVIEWS_FILE:
+        if name == REVIEWS_FILE:
             continue
         try:
             pledge = pledgefile.parse_pledge(folder / name, _decode(folder / name, texts[name]))
