@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO, run_process
 
 from tracker.pledgefile import load_folder
-from tracker.yamlload import load, plain
+from tracker.yamlload import load
 
 SEEDS = REPO / "tests" / "data" / "seeds"
 
@@ -31,7 +31,7 @@ def test_catalog_is_valid_and_large_enough() -> None:
 @pytest.mark.parametrize("path", sorted((REPO / "pledges").glob("*.yaml")), ids=lambda p: p.name)
 def test_every_quote_is_verbatim_from_its_seed(path: Path) -> None:
     """Each source quote appears word for word in the seed document it names."""
-    data = plain(load(path.read_text(encoding="utf-8")))
+    data = load(path.read_text(encoding="utf-8"))
     items = data.values() if path.name.startswith("_") else [data]
     for item in items:
         sources = _sources(item)
@@ -45,7 +45,7 @@ def test_every_seed_is_used() -> None:
     """The catalog draws on every seed document."""
     cited = set()
     for path in (REPO / "pledges").glob("*.yaml"):
-        data = plain(load(path.read_text(encoding="utf-8")))
+        data = load(path.read_text(encoding="utf-8"))
         for item in data.values() if path.name.startswith("_") else [data]:
             cited |= {s["document"] for s in _sources(item)}
     assert cited >= {p.name for p in SEEDS.glob("*.txt")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("apscheduler", "apprise", "sqlite_utils", "rich.table", "pydantic", "ruamel")
+HEAVY = ("apscheduler", "apprise", "sqlite_utils", "rich.table", "pydantic", "yaml")
 
 
 def test_help_does_not_import_heavy_modules() -> None:

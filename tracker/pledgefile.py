@@ -74,7 +74,7 @@ def parse_pledge(path: Path, text: str | None = None) -> Pledge:
         line = yamlload.locate(tree, ("id",)) or 1
         raise PledgeFileError([f"{display(path)}:{line}: id: the pledge id is the file name; remove this key"])
     try:
-        return Pledge.model_validate({**yamlload.plain(tree), "id": path.stem})
+        return Pledge.model_validate({**tree, "id": path.stem})
     except ValidationError as exc:
         raise PledgeFileError(_format_errors(path, tree, exc)) from None
 
@@ -94,7 +94,7 @@ def parse_reviews(path: Path, text: str | None = None) -> dict[str, Review]:
         try:
             if not isinstance(body, dict):
                 raise PledgeFileError([f"{display(path)}:{yamlload.locate(tree, (key,))}: {key}: expected a mapping"])
-            reviews[str(key)] = Review.model_validate({**yamlload.plain(body), "id": key})
+            reviews[str(key)] = Review.model_validate({**body, "id": key})
         except ValidationError as exc:
             problems += _format_errors(path, body, exc, prefix=f"{key}.")
         except PledgeFileError as exc:

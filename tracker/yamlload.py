@@ -1,17 +1,26 @@
-"""Safe YAML loading with positions: no tags, no aliases, no duplicate keys, dates kept as text."""
+"""Safe YAML loading with line numbers, built from parser events (libyaml's C parser when available).
+
+Nothing is ever constructed from tags: plain scalars follow the YAML 1.2 core schema (so `NO` and `on` stay
+text, and dates stay text for the pledge model to parse); anchors, aliases, explicit tags, duplicate keys and
+multiple documents are refused with the line they are on.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.composer import Composer, ComposerError
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
+import yaml
 
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 64
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_NULL = re.compile(r"(?:~|null|Null|NULL|)")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL_FLOAT = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 
 
 class YamlProblem(Exception):
@@ -23,60 +32,124 @@ class YamlProblem(Exception):
         self.message = message
 
 
-class _StrictComposer(Composer):
-    """Refuse anchors, aliases and explicit tags: pledge files are plain data."""
+class Map(dict[str, Any]):
+    """A mapping that remembers the line of each key (1-based)."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.parser.peek_event()
-        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-            raise ComposerError(None, None, "anchors and aliases (&name, *name) are not allowed", event.start_mark)
-        tag = getattr(event, "tag", None)
-        if tag is not None and str(getattr(tag, "value", tag)) not in ("!", ""):
-            raise ComposerError(None, None, f"YAML tags such as {getattr(tag, 'value', tag)} are not allowed", event.start_mark)
-        return super().compose_node(parent, index)
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.lines: dict[str, int] = {}
 
 
-class _TextDates(RoundTripConstructor):
-    """Keep `2026-05-17` as text so the pledge model parses it with a clear message."""
+class Seq(list[Any]):
+    """A sequence that remembers the line of each item (1-based)."""
 
-
-_TextDates.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node))
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Composer = _StrictComposer
-    yaml.Constructor = _TextDates
-    yaml.allow_duplicate_keys = False
-    return yaml
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.lines: list[int] = []
 
 
 def load(text: str) -> Any:
-    """Parse YAML text into ruamel's commented containers, raising YamlProblem."""
+    """Parse one YAML document into Map, Seq and plain scalars, raising YamlProblem."""
     if len(text) > MAX_BYTES:
         raise YamlProblem(None, f"file is larger than {MAX_BYTES} bytes")
     if "\x00" in text:
         raise YamlProblem(None, "file contains a NUL byte")
     try:
-        return _yaml().load(text)
-    except MarkedYAMLError as exc:
+        return _Builder().run(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
         problem = (exc.problem or exc.context or "invalid YAML").strip().replace("\n", " ")
-        raise YamlProblem(line, problem) from None
-    except (YAMLError, ValueError, RecursionError) as exc:
+        raise YamlProblem(mark.line + 1 if mark else None, problem) from None
+    except yaml.YAMLError as exc:
         raise YamlProblem(None, f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
 
 
-def plain(node: Any) -> Any:
-    """Convert ruamel containers into plain dicts, lists and scalars."""
-    if isinstance(node, CommentedMap):
-        return {str(k): plain(v) for k, v in node.items()}
-    if isinstance(node, CommentedSeq):
-        return [plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
+def scalar(value: str, plain: bool) -> Any:
+    """Resolve a scalar: quoted ones are text, plain ones follow the YAML 1.2 core schema."""
+    if not plain:
+        return value
+    if _NULL.fullmatch(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.fullmatch(value):
+        return int(value)
+    if re.fullmatch(r"0o[0-7]+", value):
+        return int(value[2:], 8)
+    if re.fullmatch(r"0x[0-9a-fA-F]+", value):
+        return int(value[2:], 16)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    return _SPECIAL_FLOAT.get(value.lower(), value)
+
+
+class _Builder:
+    """Turn a stream of parser events into Map/Seq/scalars, checking safety as it goes."""
+
+    def __init__(self) -> None:
+        self.stack: list[Map | Seq] = []
+        self.pending_key: list[str | None] = []
+        self.root: Any = None
+        self.documents = 0
+
+    def run(self, events: Any) -> Any:
+        for event in events:
+            self.event(event)
+        return self.root
+
+    def event(self, event: Any) -> None:
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlProblem(line, "anchors and aliases (&name, *name) are not allowed")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!" and isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            raise YamlProblem(line, f"YAML tags such as {tag} are not allowed")
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise YamlProblem(line, "a pledge file holds one YAML document (remove the second ---)")
+        elif isinstance(event, yaml.ScalarEvent):
+            self.add(scalar(event.value, event.style in (None, "") and event.implicit[0]), line, event.value)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self.open(Map(line) if isinstance(event, yaml.MappingStartEvent) else Seq(line), line)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.close()
+
+    def open(self, node: Map | Seq, line: int) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlProblem(line, f"nesting deeper than {MAX_DEPTH} levels")
+        self.add(node, line, None)
+        self.stack.append(node)
+        self.pending_key.append(None)
+
+    def close(self) -> None:
+        self.stack.pop()
+        self.pending_key.pop()
+
+    def add(self, value: Any, line: int, raw: str | None) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        parent = self.stack[-1]
+        if isinstance(parent, Seq):
+            parent.append(value)
+            parent.lines.append(line)
+        elif self.pending_key[-1] is None:
+            self.set_key(parent, value, line, raw)
+        else:
+            parent[self.pending_key[-1]] = value
+            self.pending_key[-1] = None
+
+    def set_key(self, parent: Map, value: Any, line: int, raw: str | None) -> None:
+        if isinstance(value, (Map, Seq)):
+            raise YamlProblem(line, "mapping keys must be plain text")
+        key = raw if raw is not None else str(value)
+        if key in parent.lines:
+            raise YamlProblem(line, f'found duplicate key "{key}" (first on line {parent.lines[key]})')
+        parent.lines[key] = line
+        self.pending_key[-1] = key
 
 
 def locate(root: Any, loc: tuple[int | str, ...]) -> int | None:
@@ -86,23 +159,15 @@ def locate(root: Any, loc: tuple[int | str, ...]) -> int | None:
 
 def walk(root: Any, loc: tuple[int | str, ...]) -> tuple[int | None, int]:
     """Return the line reached and how many parts of `loc` exist in the file (stopping at a scalar)."""
-    node, line, depth = root, _line_of(root), 0
+    node, line, depth = root, getattr(root, "line", None), 0
     for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
-            pos = node.lc.value(part) if not isinstance(node[part], (CommentedMap, CommentedSeq)) else node.lc.key(part)
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            pos = node.lc.item(part)
-            node = node[part]
-        elif isinstance(node, (CommentedMap, CommentedSeq)):
+        if isinstance(node, Map) and part in node:
+            line, node = node.lines[str(part)], node[str(part)]
+        elif isinstance(node, Seq) and isinstance(part, int) and 0 <= part < len(node):
+            line, node = node.lines[part], node[part]
+        elif isinstance(node, (Map, Seq)):
             break
         else:
             return line, depth
-        line, depth = (pos[0] + 1 if pos else line), depth + 1
-    return line, depth if not isinstance(node, (CommentedMap, CommentedSeq)) or depth == len(loc) else len(loc)
-
-
-def _line_of(node: Any) -> int | None:
-    if isinstance(node, (CommentedMap, CommentedSeq)):
-        return int(node.lc.line) + 1
-    return None
+        depth += 1
+    return line, depth if not isinstance(node, (Map, Seq)) or depth == len(loc) else len(loc)
