@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_status import build_workspace, timed, tracker_command  # noqa: E402
+from bench_status import build_workspace, timed, tracker_command
 
 TODAY = date(2026, 11, 27)
 WEEK = "2026-W48"

@@ -76,10 +76,8 @@ def scalar(value: str, plain: bool) -> Any:
         return _BOOL[value]
     if _INT.fullmatch(value):
         return int(value)
-    if re.fullmatch(r"0o[0-7]+", value):
-        return int(value[2:], 8)
-    if re.fullmatch(r"0x[0-9a-fA-F]+", value):
-        return int(value[2:], 16)
+    if re.fullmatch(r"0o[0-7]+|0x[0-9a-fA-F]+", value):
+        return int(value, 0)
     if _FLOAT.fullmatch(value):
         return float(value)
     return _SPECIAL_FLOAT.get(value.lower(), value)
