@@ -94,12 +94,23 @@ def test_status_reads_well_in_80_columns(tracker: Tracker) -> None:
 
 
 def test_status_in_a_wide_terminal_has_an_owner_column(workspace, tracker: Tracker) -> None:  # type: ignore[no-untyped-def]
-    """At 120 columns the owner gets its own column."""
+    """At 160 columns the owner gets its own column."""
     from click.testing import CliRunner
 
     from tracker.cli import cli
 
-    result = CliRunner().invoke(cli, ["status"], env={"TRACKER_WORKSPACE": str(workspace), "COLUMNS": "120", "TRACKER_TODAY": "2026-11-23"})
+    result = CliRunner().invoke(cli, ["status"], env={"TRACKER_WORKSPACE": str(workspace), "COLUMNS": "160", "TRACKER_TODAY": "2026-11-23"})
     header = result.stdout.splitlines()[0]
     assert "owner" in header and "reported" in header
-    assert all(len(line) <= 120 for line in result.stdout.splitlines())
+    assert all(len(line) <= 160 for line in result.stdout.splitlines())
+
+
+def test_empty_workspace(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A workspace without pledges says so plainly."""
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    (tmp_path / "pledges").mkdir()
+    result = CliRunner().invoke(cli, ["status"], env={"TRACKER_WORKSPACE": str(tmp_path)})
+    assert result.exit_code == 0 and result.stdout.strip() == "0 pledges"

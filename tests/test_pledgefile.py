@@ -61,3 +61,9 @@ def test_any_text_loads_or_fails_cleanly(tmp_path: Path, text: str) -> None:
         parse_pledge(path)
     except PledgeFileError as exc:
         assert all("fuzz.yaml" in line for line in exc.problems)
+
+
+def test_control_characters_in_list_items_are_refused(tmp_path: Path) -> None:
+    """A bell hidden in a partner name is as unwelcome as one in the title."""
+    with pytest.raises(PledgeFileError, match="control characters"):
+        parse_pledge(_write(tmp_path, MINIMAL.format(title="x") + 'partners: ["a\\u0007b"]\n'))

@@ -132,3 +132,32 @@ def test_completing_a_milestone_twice_is_refused(tracker: Tracker) -> None:
     again = tracker("done", "gcm-implementation-plan", "action-plan-adopted")
     assert again.exit_code == 1
     assert "already recorded done on 2026-01-10" in again.stderr
+
+
+def test_same_id_in_two_files_is_refused_by_every_command(tracker: Tracker) -> None:
+    """a.yaml and a.yml would both define pledge `a`: sync refuses, like validate, and nothing is hidden."""
+    folder = tracker.root / "pledges"
+    (folder / "nec-digital-modernisation.yml").write_text((folder / "nec-digital-modernisation.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for command in (["sync"], ["status"], ["validate"]):
+        result = tracker(*command)
+        assert result.exit_code == 3 and "is also defined by" in result.stderr
+
+
+def test_rewriting_a_number_records_no_revision(tracker: Tracker) -> None:
+    """A target written 3 and then 3.0 is the same target."""
+    tracker("status")
+    path = tracker.root / "pledges" / "gcm-implementation-plan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 3", "value: 3.0", 1), encoding="utf-8")
+    assert "0 revisions" in tracker("sync").stdout
+
+
+def test_editing_one_file_leaves_the_others_alone(tracker: Tracker) -> None:
+    """Only the edited file's row in source_files changes."""
+    tracker("status")
+    before = dict(tracker.db_dump())["source_files"]
+    path = tracker.root / "pledges" / "mine-action-csdg.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    tracker("sync")
+    after = dict(tracker.db_dump())["source_files"]
+    changed = {row[0] for row in after} ^ {row[0] for row in before} | {a[0] for a, b in zip(after, before, strict=True) if a != b}
+    assert changed == {"mine-action-csdg.yaml"}

@@ -170,6 +170,7 @@ def sync(app: App) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--empty", is_flag=True, help="Only the review calendar, no example pledges.")
+@today_option
 def init(directory: Path, empty: bool) -> None:
     """Create a workspace in DIRECTORY from the bundled Cambodian catalog."""
     from tracker.catalog import scaffold

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 REVIEWS_FILE = "_reviews.yaml"
@@ -11,6 +12,8 @@ def pledge_paths(folder: Path) -> list[Path]:
     """Return the pledge files of a folder (files starting with `_` or `.` are not pledges)."""
     if not folder.is_dir():
         return []
-    return sorted(
-        p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(("_", ".")) and p.is_file()
-    )
+    with os.scandir(folder) as entries:
+        names = sorted(
+            e.name for e in entries if e.name.endswith((".yaml", ".yml")) and not e.name.startswith(("_", ".")) and e.is_file()
+        )
+    return [folder / name for name in names]

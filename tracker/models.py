@@ -56,6 +56,10 @@ class _Model(BaseModel):
     def _no_control_chars(cls, value: object) -> object:
         if isinstance(value, str):
             return _reject_control(value)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    _reject_control(item)
         return value
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,7 +104,7 @@ def parse_reviews(path: Path, text: str | None = None) -> dict[str, Review]:
     return reviews
 
 
-def check_references(pledges: Iterable[tuple[Path, Pledge]], reviews: dict[str, Review]) -> list[str]:
+def check_references(pledges: Iterable[tuple[Path, Pledge]], reviews: Collection[str]) -> list[str]:
     """Return a problem line for every review id a pledge names that the calendar lacks."""
     problems = []
     for path, pledge in pledges:

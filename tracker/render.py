@@ -15,6 +15,7 @@ from tracker.sanitize import inert
 SCHEDULE_STYLE = {"overdue": "bold red", "due-soon": "yellow", "upcoming": "green", "closed": "dim"}
 REPORTED_STYLE = {"achieved": "green", "partly-achieved": "yellow", "missed": "red", "stalled": "red", "withdrawn": "dim"}
 TABLE_LIMIT = 50
+WIDE = 150
 PLAIN_ABOVE = 200
 
 
@@ -44,9 +45,11 @@ def days_text(days: int | None, status: str) -> Text:
 def status_table(rows: list[dict[str, Any]], show_all: bool, width: int = 80) -> RenderableType:
     """Return the status table (or a summary plus the most urgent rows for large portfolios)."""
     shown = rows if show_all else rows[:TABLE_LIMIT]
+    if not rows:
+        return Text("0 pledges")
     if len(shown) > PLAIN_ABOVE:
         return Text("\n".join(_plain_line(r) for r in shown))
-    table = _wide_table(shown, width) if width >= 110 else _narrow_table(shown, width)
+    table = _wide_table(shown, width) if width >= WIDE else _narrow_table(shown, width)
     parts: list[RenderableType] = [table, summary_line(rows)]
     if len(shown) < len(rows):
         parts.append(Text(f"showing the {len(shown)} most urgent of {len(rows)}; --all shows every pledge", style="dim"))
@@ -116,7 +119,7 @@ def _due_cell(r: dict[str, Any]) -> Text:
 
 
 def _wide_table(rows: list[dict[str, Any]], width: int) -> Table:
-    """One column per field, for terminals of 110 columns or more."""
+    """One column per field, for terminals of 150 columns or more."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=True)
     table.add_column("pledge", no_wrap=True, overflow="ellipsis", ratio=2, min_width=24)
     table.add_column("owner", no_wrap=True, overflow="ellipsis", ratio=1, min_width=14)
@@ -137,7 +140,7 @@ def _wide_table(rows: list[dict[str, Any]], width: int) -> Table:
 def summary_line(rows: list[dict[str, Any]]) -> Text:
     """Return '12 pledges: 2 overdue, 1 due-soon, …'."""
     counts = Counter(r["schedule_status"] for r in rows)
-    text = Text(f"{len(rows)} pledges: ")
+    text = Text(f"{len(rows)} pledges" + (": " if rows else ""))
     parts = [(f"{counts[s]} {s}", SCHEDULE_STYLE[s]) for s in ("overdue", "due-soon", "upcoming", "closed") if counts[s]]
     for index, (label, style) in enumerate(parts):
         text.append(label, style=style)

@@ -236,6 +236,11 @@ def file_states(db: Database) -> dict[str, tuple[int, int, str]]:
     return {r["path"]: (r["size"], r["mtime_ns"], r["sha256"]) for r in rows(db, "SELECT * FROM source_files")}
 
 
+def review_ids(db: Database) -> set[str]:
+    """Return the ids of the review calendar as last synced."""
+    return {r["id"] for r in rows(db, "SELECT id FROM reviews WHERE removed_at IS NULL")}
+
+
 def review_refs(db: Database) -> dict[str, list[str]]:
     """Return, per active pledge file, the review ids it names."""
     return {r["path"]: json.loads(r["reviews"]) for r in rows(db, "SELECT path, reviews FROM pledges WHERE removed_at IS NULL")}
@@ -255,9 +260,12 @@ def apply_sync(db: Database, batch: SyncBatch, today: date) -> list[dict[str, An
             revisions += _sync_pledge(db, path, sha, pledge, today, now)
         for path in batch.removed:
             db.execute("UPDATE pledges SET removed_at = ? WHERE path = ? AND removed_at IS NULL", [now, path])
-        db.execute("DELETE FROM source_files")
-        table(db, "source_files").insert_all(
-            {"path": p, "size": s[0], "mtime_ns": s[1], "sha256": s[2], "synced_at": now} for p, s in batch.files.items()
+        for path in set(current) - set(batch.files):
+            db.execute("DELETE FROM source_files WHERE path = ?", [path])
+        table(db, "source_files").upsert_all(
+            ({"path": p, "size": s[0], "mtime_ns": s[1], "sha256": s[2], "synced_at": now}
+             for p, s in batch.files.items() if current.get(p) != s),
+            pk="path",
         )
     return revisions
 
@@ -325,10 +333,17 @@ def _sync_milestones(db: Database, pledge: Pledge, today: date, now: str) -> lis
     return revisions
 
 
+def canonical(value: object) -> str:
+    """Return a value as stored text: 3 and 3.0 are both '3', so rewriting a number records no revision."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _target_text(indicator: Indicator) -> str | None:
     if indicator.target is None:
         return None
-    return f"{indicator.target.value} by {indicator.target.date}"
+    return f"{canonical(indicator.target.value)} by {indicator.target.date}"
 
 
 def _sync_indicators(db: Database, pledge: Pledge, today: date, now: str) -> list[dict[str, Any]]:
@@ -344,9 +359,9 @@ def _sync_indicators(db: Database, pledge: Pledge, today: date, now: str) -> lis
         table(db, "indicators").upsert(
             {"pledge_id": pledge.id, "id": ind.id, "position": position, "title": ind.title, "kind": ind.kind,
              "unit": ind.unit, "direction": ind.direction,
-             "baseline_value": str(ind.baseline.value) if ind.baseline else None,
+             "baseline_value": canonical(ind.baseline.value) if ind.baseline else None,
              "baseline_date": str(ind.baseline.date) if ind.baseline else None,
-             "target_value": str(ind.target.value) if ind.target else None,
+             "target_value": canonical(ind.target.value) if ind.target else None,
              "target_date": str(ind.target.date) if ind.target else None, "removed_at": None,
              "method": ind.method, "levels": json.dumps(ind.levels),
              "thresholds": json.dumps(ind.thresholds.model_dump() if ind.thresholds else None)},

@@ -57,12 +57,26 @@ def sync(db: Database, folder: Path, today: date) -> SyncResult:
     return SyncResult(sorted(texts), removed, revisions)
 
 
+def _duplicate_stems(folder: Path, names: list[str]) -> list[str]:
+    from tracker.pledgefile import display
+
+    seen: dict[str, str] = {}
+    problems = []
+    for name in sorted(names):
+        stem = Path(name).stem
+        if name != REVIEWS_FILE and stem in seen:
+            problems.append(f"{display(folder / name)}:1: id: {stem!r} is also defined by {display(folder / seen[stem])}")
+        seen.setdefault(stem, name)
+    return problems
+
+
 def _parse(db: Database, folder: Path, texts: dict[str, bytes], files: dict[str, tuple[int, int, str]], removed: list[str]) -> store.SyncBatch:
     from tracker import pledgefile
 
-    problems: list[str] = []
+    problems = _duplicate_stems(folder, list(files))
     reviews = None
-    if REVIEWS_FILE in texts or REVIEWS_FILE in removed or texts:
+    calendar_changed = REVIEWS_FILE in texts or REVIEWS_FILE in removed
+    if calendar_changed:
         try:
             reviews = pledgefile.parse_reviews(folder / REVIEWS_FILE)
         except PledgeFileError as exc:
@@ -76,8 +90,8 @@ def _parse(db: Database, folder: Path, texts: dict[str, bytes], files: dict[str,
             parsed.append((name, files[name][2], pledge))
         except PledgeFileError as exc:
             problems += exc.problems
-    if reviews is not None:
-        problems += _reference_problems(db, folder, parsed, reviews, removed)
+    known = set(reviews) if reviews is not None else store.review_ids(db)
+    problems += _reference_problems(db, folder, parsed, known, removed, calendar_changed)
     if problems:
         raise PledgeFileError(problems)
     return store.SyncBatch(parsed, reviews, files, removed)
@@ -92,13 +106,15 @@ def _decode(path: Path, raw: bytes) -> str:
         raise PledgeFileError([f"{display(path)}:1: file is not UTF-8 text ({exc.reason})"]) from None
 
 
-def _reference_problems(db: Database, folder: Path, parsed: list[Any], reviews: dict[str, Any], removed: list[str]) -> list[str]:
+def _reference_problems(
+    db: Database, folder: Path, parsed: list[Any], reviews: set[str], removed: list[str], calendar_changed: bool
+) -> list[str]:
+    """Check that pledges name known reviews: the changed ones always, the others only when the calendar changed."""
     from tracker import pledgefile
 
     fresh = {name for name, _, _ in parsed}
     checked = [(folder / name, pledge) for name, _, pledge in parsed]
-    stale = {name: refs for name, refs in store.review_refs(db).items() if name not in fresh and name not in removed}
-    for name, refs in stale.items():
-        if any(ref not in reviews for ref in refs):
-            checked.append((folder / name, pledgefile.parse_pledge(folder / name)))
+    if calendar_changed:
+        stale = {name: refs for name, refs in store.review_refs(db).items() if name not in fresh and name not in removed}
+        checked += [(folder / name, pledgefile.parse_pledge(folder / name)) for name, refs in stale.items() if set(refs) - reviews]
     return pledgefile.check_references(checked, reviews)

@@ -119,7 +119,7 @@ def _settings_from(path: Path, data: dict[str, object]) -> Settings:
         timezone=str(timezone),
         due_soon_days=_int(path, data, "due_soon_days", 30),
         before_days=tuple(sorted(set(before), reverse=True)),
-        overdue_every_days=_int(path, reminders, "overdue_every_days", 7, "reminders."),
+        overdue_every_days=_int(path, reminders, "overdue_every_days", 7, "reminders.", low=1, high=365),
         escalate_after_days=_int(path, reminders, "escalate_after_days", 14, "reminders."),
         thresholds=_thresholds(path, data.get("assessment", {})),
         extra={k: v for k, v in data.items() if k not in ("timezone", "due_soon_days", "reminders", "assessment")},
@@ -142,10 +142,10 @@ def _thresholds(path: Path, table: object) -> dict[str, float]:
     return found
 
 
-def _int(path: Path, table: dict[str, object], key: str, default: int, prefix: str = "") -> int:
+def _int(path: Path, table: dict[str, object], key: str, default: int, prefix: str = "", low: int = 0, high: int = 3650) -> int:
     value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
-        raise WorkspaceError(f"{path.name}: {prefix}{key}: expected a whole number of days 0-3650, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise WorkspaceError(f"{path.name}: {prefix}{key}: expected a whole number of days {low}-{high}, got {value!r}")
     return value
 
 
