@@ -52,8 +52,13 @@ class Assessment:
     ratio: float | None = None
     progress: float | None = None
     projected: date | None = None
-    expected_path: list[tuple[date, float]] = field(default_factory=list)
     terms: dict[str, float] = field(default_factory=dict)
+    path: tuple[float, date, float, date] | None = None
+
+    @property
+    def expected_path(self) -> list[tuple[date, float]]:
+        """Return the path from baseline to target the method expects (computed on demand)."""
+        return expected_path(*self.path, self.method) if self.path else []
 
     def as_json(self) -> dict[str, Any]:
         """Return the documented JSON shape."""
@@ -138,7 +143,7 @@ def _assess_to_target(spec: Spec, points: list[tuple[date, float]], today: date)
     if today > due and result.verdict in ("on-track", "needs-acceleration"):
         result.verdict = "off-track"
         result.reasons.append(f"the target date {due} has passed without the target being met")
-    result.expected_path = expected_path(x0, t0, target, due, result.method)
+    result.path = (x0, t0, target, due)
     result.progress = _progress(x0, xt, target)
     return result
 

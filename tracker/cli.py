@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+import sys
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -92,8 +93,9 @@ def json_option(func: F) -> F:
 
 
 def emit_json(data: Any) -> None:
-    """Print data as indented UTF-8 JSON."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """Print data as UTF-8 JSON: indented on a terminal, compact (and much faster to write) in a pipe."""
+    pretty = sys.stdout.isatty()
+    click.echo(json.dumps(data, indent=2 if pretty else None, ensure_ascii=False))
 
 
 def console() -> Any:

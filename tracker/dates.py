@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -58,6 +59,15 @@ def _period(year: int, first_month: int, months: int) -> tuple[date, date]:
     return date(year, first_month, 1), date(year, last_month, last_day)
 
 
+@functools.lru_cache(maxsize=8192)
+def _parse_text(text: str) -> FuzzyDate:
+    for pattern, precision in _PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return _build(precision, [int(g) for g in match.groups()], text)
+    raise ValueError(f"expected a date such as 2026, 2026-Q1, 2026-05 or 2026-05-17, got {text!r}")
+
+
 def parse_fuzzy(value: object) -> FuzzyDate:
     """Parse `2026`, `2026-Q1`, `2026-05` or `2026-05-17` (string, int or date)."""
     if isinstance(value, datetime):
@@ -66,12 +76,7 @@ def parse_fuzzy(value: object) -> FuzzyDate:
         return FuzzyDate(value, value, "day")
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ValueError(f"expected a date such as 2026, 2026-Q1, 2026-05 or 2026-05-17, got {value!r}")
-    text = str(value).strip()
-    for pattern, precision in _PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            return _build(precision, [int(g) for g in match.groups()], text)
-    raise ValueError(f"expected a date such as 2026, 2026-Q1, 2026-05 or 2026-05-17, got {text!r}")
+    return _parse_text(str(value).strip())
 
 
 def _build(precision: Precision, parts: list[int], text: str) -> FuzzyDate:

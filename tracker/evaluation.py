@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,16 @@ class PledgeAssessment:
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)
     progress: float | None = None
     progress_basis: str | None = None
+    last_reading: str | None = None
+
+
+@functools.lru_cache(maxsize=256)
+def _thresholds_of(items: tuple[tuple[str, float], ...]) -> Thresholds:
+    return Thresholds(**dict(items))
+
+
+def _thresholds(merged: dict[str, float]) -> Thresholds:
+    return _thresholds_of(tuple(sorted(merged.items())))
 
 
 def _value(kind: str, raw: Any) -> float | str:
@@ -31,15 +42,15 @@ def _value(kind: str, raw: Any) -> float | str:
 
 def spec_from_row(row: dict[str, Any], defaults: dict[str, float]) -> Spec:
     """Build an assessment spec from an indicator row (baseline at its period start, target at its period end)."""
-    own = json.loads(row["thresholds"]) if row.get("thresholds") else None
+    own = json.loads(row["thresholds"]) if row["thresholds"] not in (None, "null") else None
     merged = {**defaults, **{k: v for k, v in (own or {}).items() if v is not None}}
     baseline = target = None
     if row["baseline_value"] is not None:
         baseline = (parse_fuzzy(row["baseline_date"]).start, _value(row["kind"], row["baseline_value"]))
     if row["target_value"] is not None:
         target = (parse_fuzzy(row["target_date"]).end, _value(row["kind"], row["target_value"]))
-    levels = tuple(json.loads(row["levels"]) or ()) if row.get("levels") else ()
-    return Spec(row["kind"], row["direction"], baseline, target, row.get("method") or "auto", levels, Thresholds(**merged))
+    levels = tuple(json.loads(row["levels"])) if row["levels"] not in (None, "null") else ()
+    return Spec(row["kind"], row["direction"], baseline, target, row["method"] or "auto", levels, _thresholds(merged))
 
 
 def _readings(row: dict[str, Any]) -> list[tuple[date, float | str]]:
@@ -57,6 +68,8 @@ def assess_rows(rows: list[dict[str, Any]], today: date, defaults: dict[str, flo
     for row in rows:
         pledge = result.setdefault(row["pledge_id"], PledgeAssessment())
         pledge.indicators[row["id"]] = assess(spec_from_row(row, defaults), _readings(row), today)
+        if row["last_date"] and (pledge.last_reading is None or row["last_date"] > pledge.last_reading):
+            pledge.last_reading = row["last_date"]
         pledge.labels[row["id"]] = {"title": row["title"], "unit": row["unit"], "kind": row["kind"], "direction": row["direction"]}
     for pledge in result.values():
         pledge.assessed = combine([a.verdict for a in pledge.indicators.values()])
@@ -74,11 +87,11 @@ def milestone_progress(pledge: PledgeAssessment, done: int, total: int) -> None:
 
 def pledge_health(row: dict[str, Any], schedule: str, days_left: int | None, assessed: str, last_evidence: str | None, today: date) -> Health:
     """Return the health verdict of a pledge row given its lenses."""
-    started = parse_fuzzy(row["start_text"]).start if row.get("start_text") else None
+    started = parse_fuzzy(row["start_text"]).start if row["start_text"] else None
     lenses = Lenses(
         reported=row["reported_status"], assessed=assessed, schedule=schedule,
         last_evidence=date.fromisoformat(last_evidence) if last_evidence else None,
-        report_every_days=row.get("report_every_days"), started=started,
+        report_every_days=row["report_every_days"], started=started,
         overdue_days=-days_left if days_left is not None and days_left < 0 else 0,
     )
     return health(lenses, today)

@@ -56,7 +56,6 @@ def snapshot(db: Database, today: date, settings: Settings, pledge_id: str | Non
     """Return every active pledge (or only `pledge_id`) with its lenses as of `today`, most urgent first."""
     reviews = _reviews(db, today)
     assessments = assess_rows(store.assessment_rows(db, today, pledge_id), today, settings.thresholds)
-    evidence = store.evidence_rows(db, today, pledge_id)
     by_pledge: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in store.milestone_rows(db, today, pledge_id):
         by_pledge[m["pledge_id"]].append(m)
@@ -68,7 +67,8 @@ def snapshot(db: Database, today: date, settings: Settings, pledge_id: str | Non
         done = sum(1 for m in milestones if m["done_on"])
         assessed = assessments.get(p["id"], PledgeAssessment())
         milestone_progress(assessed, done, len(milestones))
-        verdict = pledge_health(p, lens.status, lens.days_left, assessed.assessed, evidence.get(p["id"]), today)
+        evidence = max([p["reported_on"] or "", assessed.last_reading or "", *(m["done_on"] or "" for m in milestones)]) or None
+        verdict = pledge_health(p, lens.status, lens.days_left, assessed.assessed, evidence, today)
         state = PledgeState(p, deadlines, assessed)
         state.json = {
             "id": p["id"], "title": p["title"], "owner": p["owner"], "frameworks": json.loads(p["frameworks"]),
@@ -79,7 +79,7 @@ def snapshot(db: Database, today: date, settings: Settings, pledge_id: str | Non
             "milestones_done": done, "milestones_total": len(milestones),
             "assessed_status": assessed.assessed, "health": verdict.verdict, "health_reasons": verdict.reasons,
             "progress": None if assessed.progress is None else round(assessed.progress, 4), "progress_basis": assessed.progress_basis,
-            "discrepancy": verdict.discrepancy, "discrepancies": verdict.discrepancies, "last_evidence": evidence.get(p["id"]),
+            "discrepancy": verdict.discrepancy, "discrepancies": verdict.discrepancies, "last_evidence": evidence,
         }
         states.append(state)
     states.sort(key=lambda s: urgency_key(s.json["schedule_status"], s.json["days_left"], s.json["id"]))

@@ -328,9 +328,15 @@ def _pledge_row(p: Row) -> list[Html]:
     ]
 
 
+PLEDGE_ROWS = 200
+
+
 def _pledges(pledges: list[Row]) -> Html:
     headers = ["Pledge", "Owner", "Health", "Assessed", "Schedule", "Reported", "Progress", "Next deadline", "⚠"]
-    return _section("pledges", f"Pledges ({len(pledges)}, most urgent first)", _empty_or(pledges, table(headers, (_pledge_row(p) for p in pledges), class_="pledges")))
+    shown = pledges[:PLEDGE_ROWS]
+    rows = _empty_or(pledges, table(headers, (_pledge_row(p) for p in shown), class_="pledges"))
+    more = el("p", esc(f"The {len(pledges) - len(shown)} less urgent pledges are in the JSON report."), class_="muted")
+    return _section("pledges", f"Pledges ({len(pledges)}, most urgent first)", rows, more if len(shown) < len(pledges) else Html(""))
 
 
 # --- page --------------------------------------------------------------------------------------------------------

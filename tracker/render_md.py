@@ -116,16 +116,21 @@ def _portfolio(portfolio: dict[str, Any]) -> list[str]:
     return lines
 
 
+PLEDGE_ROWS = 200
+
+
 def _pledges(pledges: list[dict[str, Any]]) -> list[str]:
     lines = ["## Pledges, most urgent first", ""]
     rows = []
-    for p in pledges:
+    for p in pledges[:PLEDGE_ROWS]:
         deadline = p["next_deadline"]
         flag = " ⚠ " + md("; ".join(p["discrepancies"])) if p["discrepancy"] else ""
         rows.append([md(p["id"]), md(p["title"]), md(p["owner"]), f"**{p['health']}**{flag}", p["assessed_status"],
                      p["schedule_status"], p["reported_status"] or "—", _pct(p["progress"]),
                      f"{_when(deadline)} · {_days(p['days_left'])}" if deadline else "—", _trend(p["trend"])])
     lines += _table(["id", "title", "owner", "health", "assessed", "schedule", "reported", "progress", "next deadline", "trend"], rows)
+    if len(pledges) > PLEDGE_ROWS:
+        lines += [f"_The {len(pledges) - PLEDGE_ROWS} less urgent pledges are in the JSON report._", ""]
     return lines
 
 

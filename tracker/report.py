@@ -17,6 +17,7 @@ from tracker.workspace import Settings
 
 REPORT_VERSION = 1
 CHART_LIMIT = 60
+TIMELINE_LIMIT = 80
 TIMELINE_BACK_DAYS = 365
 TIMELINE_DAYS = 4 * 366  # a whole IMRF cycle ahead
 
@@ -145,10 +146,10 @@ def _charts(db: Database, states: list[PledgeState], today: date) -> list[dict[s
 
 
 def _timeline(states: list[PledgeState], today: date) -> list[dict[str, Any]]:
-    """Return open deadlines and reviews from a year ago (overdue ones) to four years ahead."""
+    """Return open deadlines and reviews from a year ago to four years ahead, of the most urgent pledges."""
     seen, found = set(), []
     for s in states:
-        if not _open(s):
+        if not _open(s) or len(found) >= TIMELINE_LIMIT:
             continue
         for d in s.deadlines:
             key = (d.what, d.date) if d.kind == "review" else (s.row["id"], d.what, d.date)

@@ -85,6 +85,13 @@ def rows(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
     return list(db.query(sql, params))
 
 
+def fast_rows(db: Database, sql: str, params: Any = ()) -> list[Any]:
+    """Return every row of a query as `sqlite3.Row` (read by column name, built in C) for the hot paths."""
+    cursor = db.conn.execute(sql, params)
+    cursor.row_factory = sqlite3.Row
+    return cursor.fetchall()
+
+
 def require_pledge(db: Database, pledge_id: str) -> dict[str, Any]:
     """Return the pledge row, or raise UnknownError naming the id."""
     found = rows(db, "SELECT * FROM pledges WHERE id = ? AND removed_at IS NULL", [pledge_id])
@@ -144,7 +151,7 @@ def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, ev
 
 def status_rows(db: Database, today: date, pledge_id: str | None = None) -> list[dict[str, Any]]:
     """Return one row per active pledge (or just one) with its latest reported status up to `today`."""
-    return rows(
+    return fast_rows(
         db,
         """
         SELECT p.id, p.title, p.owner, p.due_text, p.due_date, p.due_precision, p.frameworks, p.reviews,
@@ -162,7 +169,7 @@ def status_rows(db: Database, today: date, pledge_id: str | None = None) -> list
 def milestone_rows(db: Database, today: date, pledge_id: str | None = None) -> list[dict[str, Any]]:
     """Return active milestones with their completion date up to `today` (NULL while open)."""
     where = "AND m.pledge_id = :p" if pledge_id else ""
-    return rows(
+    return fast_rows(
         db,
         f"""
         SELECT m.pledge_id, m.id, m.title, m.due_text, m.due_date, m.due_precision, m.assumed,
@@ -233,7 +240,7 @@ def definition(row: dict[str, Any]) -> dict[str, Any]:
 
 def file_states(db: Database) -> dict[str, tuple[int, int, str]]:
     """Return the size, mtime and hash of every source file as last synced."""
-    return {r["path"]: (r["size"], r["mtime_ns"], r["sha256"]) for r in rows(db, "SELECT * FROM source_files")}
+    return {r["path"]: (r["size"], r["mtime_ns"], r["sha256"]) for r in fast_rows(db, "SELECT path, size, mtime_ns, sha256 FROM source_files")}
 
 
 def review_ids(db: Database) -> set[str]:
@@ -376,7 +383,7 @@ def assessment_rows(db: Database, today: date, pledge_id: str | None = None) -> 
     """Return per active indicator its spec and its first, previous and latest readings up to `today`."""
     where = "AND i.pledge_id = :pledge" if pledge_id else ""
     pick = "SELECT r.id FROM readings r WHERE r.pledge_id = i.pledge_id AND r.indicator_id = i.id AND r.date <= :today ORDER BY r.date {order}, r.id {order} LIMIT 1"
-    return rows(
+    return fast_rows(
         db,
         f"""
         WITH pick AS (
@@ -392,22 +399,6 @@ def assessment_rows(db: Database, today: date, pledge_id: str | None = None) -> 
         """,
         {"today": today.isoformat(), "pledge": pledge_id},
     )
-
-
-def evidence_rows(db: Database, today: date, pledge_id: str | None = None) -> dict[str, str | None]:
-    """Return per active pledge the date of its latest evidence (update, reading or completion) up to `today`."""
-    found = rows(
-        db,
-        """
-        SELECT p.id, max(
-            coalesce((SELECT max(date) FROM status_updates u WHERE u.pledge_id = p.id AND u.date <= :t), ''),
-            coalesce((SELECT max(date) FROM readings r WHERE r.pledge_id = p.id AND r.date <= :t), ''),
-            coalesce((SELECT max(date) FROM milestone_completions c WHERE c.pledge_id = p.id AND c.date <= :t), '')) AS latest
-        FROM pledges p WHERE p.removed_at IS NULL AND (:p IS NULL OR p.id = :p)
-        """,
-        {"t": today.isoformat(), "p": pledge_id},
-    )
-    return {r["id"]: r["latest"] or None for r in found}
 
 
 def week_events(db: Database, start: date, end: date) -> dict[str, list[dict[str, Any]]]:
