@@ -147,7 +147,8 @@ def _charts(db: Database, states: list[PledgeState], today: date) -> list[dict[s
 
 def _timeline(states: list[PledgeState], today: date) -> list[dict[str, Any]]:
     """Return open deadlines and reviews from a year ago to four years ahead, of the most urgent pledges."""
-    seen, found = set(), []
+    seen: set[tuple[Any, ...]] = set()
+    found: list[dict[str, Any]] = []
     for s in states:
         if not _open(s) or len(found) >= TIMELINE_LIMIT:
             continue
