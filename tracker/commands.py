@@ -250,3 +250,58 @@ def timeline(app: App, start: str | None, end: str | None, as_json: bool) -> Non
         return
     out = console()
     out.print(draw(rows, first, last, app.today, out.width))
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Say what would be sent; record and send nothing.")
+@json_option
+@today_option
+@pass_app
+def remind(app: App, dry_run: bool, as_json: bool) -> None:
+    """Run one monitoring tick: plan due reminders and progress alerts, then send what is ready."""
+    from tracker.errors import EXIT_DELIVERY
+    from tracker.remind import tick
+
+    result = tick(app.db(), app.workspace.settings, app.today, dry_run=dry_run)
+    if as_json:
+        emit_json(result.as_json())
+    else:
+        from tracker.render_outbox import tick_text
+
+        console().print(tick_text(result, dry_run))
+    if result.failed or result.dead:
+        raise click.exceptions.Exit(EXIT_DELIVERY)
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--status", "only", type=click.Choice(["pending", "sending", "sent", "failed", "dead", "superseded"]), help="Only entries in this state.")
+@json_option
+@today_option
+@pass_app
+@click.pass_context
+def outbox(ctx: click.Context, app: App, only: str | None, as_json: bool) -> None:
+    """List reminders: pending, sent, failed, dead and superseded (newest first)."""
+    if ctx.invoked_subcommand:
+        return
+    from tracker import store
+
+    entries = store.outbox_rows(app.db(), only)
+    if as_json:
+        emit_json(entries)
+        return
+    from tracker.render_outbox import outbox_table
+
+    out = console()
+    out.print(outbox_table(entries, store.outbox_counts(app.db()), out.width))
+
+
+@outbox.command("retry")
+@click.argument("outbox_id", metavar="ID", type=int)
+@today_option
+@pass_app
+def outbox_retry(app: App, outbox_id: int) -> None:
+    """Put a dead reminder back in the queue; the next tick sends it."""
+    from tracker import store
+
+    store.retry(app.db(), outbox_id)
+    click.echo(f"outbox entry {outbox_id} is pending again; `tracker remind` sends it")

@@ -34,6 +34,12 @@ class Health:
     discrepancy: bool
     reasons: list[str] = field(default_factory=list)
     discrepancies: list[str] = field(default_factory=list)
+    stale: bool = False
+
+    @property
+    def contradiction(self) -> bool:
+        """Return True when reported and assessed status contradict each other (staleness aside)."""
+        return len(self.discrepancies) > int(self.stale)
 
 
 def discrepancies(lenses: Lenses, today: date) -> list[str]:
@@ -79,7 +85,7 @@ def health(lenses: Lenses, today: date) -> Health:
         verdict, reasons = "unknown", ["no status reported and no indicator data"]
     else:
         verdict, reasons = "good", _good(lenses)
-    return Health(verdict, bool(flags), reasons, flags)
+    return Health(verdict, bool(flags), reasons, flags, stale=_stale(lenses, today) is not None)
 
 
 def _critical(lenses: Lenses) -> list[str]:

@@ -98,3 +98,29 @@ def m0003_event_date_indexes(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS status_updates_date ON status_updates(date)")
     db.execute("CREATE INDEX IF NOT EXISTS milestone_completions_date ON milestone_completions(date)")
     db.execute("CREATE INDEX IF NOT EXISTS revisions_date ON revisions(date)")
+
+
+@migrations(name="0004_outbox")
+def m0004_outbox(db: Database) -> None:
+    """The reminder outbox, the last assessment each pledge was seen with, and heartbeats."""
+    _run(
+        db,
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+            pledge_id TEXT, deadline_key TEXT NOT NULL, deadline_date TEXT NOT NULL, deadline_text TEXT,
+            precision TEXT, what TEXT NOT NULL, lead_days INTEGER NOT NULL, slot_date TEXT NOT NULL,
+            recipient TEXT NOT NULL, channel TEXT NOT NULL, subject TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dead', 'superseded')),
+            attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT, lease_owner TEXT, lease_until TEXT,
+            last_error TEXT, planned_at TEXT NOT NULL, planned_on TEXT NOT NULL, sent_at TEXT, note TEXT
+        );
+        CREATE INDEX outbox_status ON outbox(status, next_attempt_at);
+        CREATE INDEX outbox_deadline ON outbox(deadline_key, recipient);
+        CREATE TABLE watch (
+            pledge_id TEXT PRIMARY KEY, assessed TEXT NOT NULL, discrepancy INTEGER NOT NULL,
+            stale INTEGER NOT NULL, seen_on TEXT NOT NULL
+        );
+        CREATE TABLE heartbeats (name TEXT PRIMARY KEY, at TEXT NOT NULL, today TEXT, info TEXT)
+        """,
+    )

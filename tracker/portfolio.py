@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from tracker import store
 from tracker.dates import FuzzyDate, parse_fuzzy
 from tracker.evaluation import PledgeAssessment, assess_rows, milestone_progress, pledge_health
+from tracker.health import Health
 from tracker.schedule_lens import Deadline, schedule, urgency_key
 from tracker.workspace import Settings
 
@@ -29,15 +30,15 @@ def _reviews(db: Database, today: date) -> dict[str, Deadline]:
     deadlines = {}
     for r in store.review_rows(db):
         when = next_review(r["first"], r["every_years"], today)
-        deadlines[r["id"]] = Deadline(when.end, str(when), when.precision, f"review: {r['title']}", "review")
+        deadlines[r["id"]] = Deadline(when.end, str(when), when.precision, f"review: {r['title']}", "review", r["id"])
     return deadlines
 
 
 def _deadlines(pledge: dict[str, Any], milestones: list[dict[str, Any]], reviews: dict[str, Deadline]) -> list[Deadline]:
-    found = [Deadline(date.fromisoformat(pledge["due_date"]), pledge["due_text"], pledge["due_precision"], "pledge due", "pledge")]
+    found = [Deadline(date.fromisoformat(pledge["due_date"]), pledge["due_text"], pledge["due_precision"], "pledge due", "pledge", pledge["id"])]
     for m in milestones:
         if m["done_on"] is None:
-            found.append(Deadline(date.fromisoformat(m["due_date"]), m["due_text"], m["due_precision"], f"milestone: {m['title']}", "milestone"))
+            found.append(Deadline(date.fromisoformat(m["due_date"]), m["due_text"], m["due_precision"], f"milestone: {m['title']}", "milestone", m["id"]))
     found += [reviews[r] for r in json.loads(pledge["reviews"]) if r in reviews]
     return found
 
@@ -50,6 +51,7 @@ class PledgeState:
     deadlines: list[Deadline]
     assessment: PledgeAssessment
     json: dict[str, Any] = field(default_factory=dict)
+    health: Health | None = None
 
 
 def snapshot(db: Database, today: date, settings: Settings, pledge_id: str | None = None) -> list[PledgeState]:
@@ -69,7 +71,7 @@ def snapshot(db: Database, today: date, settings: Settings, pledge_id: str | Non
         milestone_progress(assessed, done, len(milestones))
         evidence = max([p["reported_on"] or "", assessed.last_reading or "", *(m["done_on"] or "" for m in milestones)]) or None
         verdict = pledge_health(p, lens.status, lens.days_left, assessed.assessed, evidence, today)
-        state = PledgeState(p, deadlines, assessed)
+        state = PledgeState(p, deadlines, assessed, health=verdict)
         state.json = {
             "id": p["id"], "title": p["title"], "owner": p["owner"], "frameworks": json.loads(p["frameworks"]),
             "reported_status": p["reported_status"], "reported_on": p["reported_on"],

@@ -19,6 +19,7 @@ class Deadline:
     precision: str
     what: str
     kind: str
+    item: str = ""
 
     def as_json(self, today: dt.date) -> dict[str, Any]:
         """Return the documented JSON shape of a deadline."""

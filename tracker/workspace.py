@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.errors import WorkspaceError
@@ -26,6 +27,13 @@ class Settings:
     overdue_every_days: int = 7
     escalate_after_days: int = 14
     thresholds: dict[str, float] = field(default_factory=dict)
+    max_attempts: int = 5
+    smtp: str | None = None
+    notify_urls: tuple[str, ...] = ()
+    report_urls: tuple[str, ...] = ()
+    tick_minutes: int = 60
+    weekly_day: str = "mon"
+    weekly_time: str = "07:00"
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -122,8 +130,49 @@ def _settings_from(path: Path, data: dict[str, object]) -> Settings:
         overdue_every_days=_int(path, reminders, "overdue_every_days", 7, "reminders.", low=1, high=365),
         escalate_after_days=_int(path, reminders, "escalate_after_days", 14, "reminders."),
         thresholds=_thresholds(path, data.get("assessment", {})),
-        extra={k: v for k, v in data.items() if k not in ("timezone", "due_soon_days", "reminders", "assessment")},
+        max_attempts=_int(path, reminders, "max_attempts", 5, "reminders.", low=1, high=50),
+        **_notify(path, _table(path, data, "notify")),
+        **_daemon(path, _table(path, data, "daemon")),
+        extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
     )
+
+
+KNOWN_KEYS = ("timezone", "due_soon_days", "reminders", "assessment", "notify", "daemon")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _table(path: Path, data: dict[str, object], name: str) -> dict[str, object]:
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise WorkspaceError(f"{path.name}: [{name}] must be a table")
+    return table
+
+
+def _strings(path: Path, table: dict[str, object], key: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = value.split()
+    if not isinstance(value, list) or not all(isinstance(v, str) and "://" in v for v in value):
+        raise WorkspaceError(f"{path.name}: notify.{key}: expected a list of notification URLs such as json://host/path")
+    return tuple(value)
+
+
+def _notify(path: Path, table: dict[str, object]) -> dict[str, Any]:
+    smtp = table.get("smtp")
+    if smtp is not None and (not isinstance(smtp, str) or not smtp.startswith(("mailto://", "mailtos://"))):
+        raise WorkspaceError(f"{path.name}: notify.smtp: expected a mailto:// or mailtos:// URL")
+    return {"smtp": smtp, "notify_urls": _strings(path, table, "urls"), "report_urls": _strings(path, table, "report_urls")}
+
+
+def _daemon(path: Path, table: dict[str, object]) -> dict[str, Any]:
+    day = str(table.get("weekly_report_day", "mon")).lower()[:3]
+    at = str(table.get("weekly_report_time", "07:00"))
+    if day not in DAYS:
+        raise WorkspaceError(f"{path.name}: daemon.weekly_report_day: expected one of {', '.join(DAYS)}")
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", at):
+        raise WorkspaceError(f"{path.name}: daemon.weekly_report_time: expected HH:MM, got {at!r}")
+    tick = _int(path, table, "tick_minutes", 60, "daemon.", low=1, high=1440)
+    return {"tick_minutes": tick, "weekly_day": day, "weekly_time": at}
 
 
 THRESHOLD_KEYS = ("on_track", "needs_acceleration", "growth_on_track", "growth_regressing")

@@ -1,0 +1,93 @@
+"""Real servers on loopback for delivery tests: an SMTP server (aiosmtpd) and a webhook receiver (http.server)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+USER, PASSWORD = "tracker", "s3cret-Pa55word"
+
+
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Inbox:
+    """Messages received by the SMTP server: (recipient, subject, body)."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, str, str]] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content)
+        subject = str(make_header(decode_header(message["Subject"] or "")))
+        body = _text(message)
+        with self.lock:
+            self.messages += [(rcpt, subject, body) for rcpt in envelope.rcpt_tos]
+        return "250 OK"
+
+    def to(self, recipient: str) -> list[str]:
+        """Return the subjects received by one recipient."""
+        return [s for r, s, _ in self.messages if r == recipient]
+
+
+def _text(message: Any) -> str:
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            return str(part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8"))
+    return ""
+
+
+def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+    return AuthResult(success=auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode())
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, str]]:
+    """Start an SMTP server on loopback that requires a login; yield its inbox and the Apprise URL to reach it."""
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=_authenticate, auth_require_tls=False)
+    controller.start()
+    try:
+        yield inbox, f"mailto://{USER}:{PASSWORD}@127.0.0.1:{port}?from=tracker@example.org&mode=insecure"
+    finally:
+        controller.stop()
+
+
+class _Hook(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        self.server.received.append(json.loads(self.rfile.read(length) or b"{}"))  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[list[dict[str, Any]], str]]:
+    """Start a JSON webhook receiver on loopback; yield the received payloads and its Apprise URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Hook)
+    server.received = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.received, f"json://127.0.0.1:{server.server_address[1]}/hook"  # type: ignore[attr-defined]
+    finally:
+        server.shutdown()
+        server.server_close()

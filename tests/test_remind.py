@@ -1,0 +1,215 @@
+"""Deadline reminders end to end: a real SMTP server on loopback, the date stepped day by day."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import mail
+import pytest
+from click.testing import CliRunner, Result
+
+from tracker import store
+from tracker.cli import cli
+from tracker.remind import tick
+from tracker.workspace import open_workspace
+
+smtp, webhook = mail.smtp, mail.webhook
+DUE = date(2027, 3, 31)
+PLEDGE = """\
+title: Test pledge with one milestone
+owner: Ministry of Testing
+contacts: [desk@example.org, focal@example.org]
+escalation: [boss@example.org]
+due: 2027-03-31
+report_every_days: 3650
+sources: [{document: seed.txt, quote: "we will"}]
+milestones:
+  - {id: plan-adopted, title: Plan adopted, due: 2027-06-30}
+"""
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    """A workspace holding one pledge due 2027-03-31 with a milestone due 2027-06-30."""
+    root = tmp_path / "ws"
+    (root / "pledges").mkdir(parents=True)
+    (root / "pledges" / "test-pledge.yaml").write_text(PLEDGE, encoding="utf-8")
+    (root / "tracker.toml").write_text("[reminders]\nbefore_days = [90, 30, 7, 1, 0]\noverdue_every_days = 7\nescalate_after_days = 14\n")
+    return root
+
+
+def remind(ws: Path, smtp_url: str, day: date, *args: str, urls: str = "") -> Result:
+    env = {"TRACKER_WORKSPACE": str(ws), "TRACKER_TODAY": day.isoformat(), "TRACKER_SMTP_URL": smtp_url, "TRACKER_NOTIFY_URLS": urls}
+    return CliRunner().invoke(cli, ["remind", *args], env=env, catch_exceptions=False)
+
+
+def test_one_email_per_lead_time_and_recipient(ws: Path, smtp: tuple[mail.Inbox, str]) -> None:
+    """Stepping the date day by day across the lead times sends each reminder exactly once."""
+    inbox, url = smtp
+    day = DUE - timedelta(days=100)
+    while day <= DUE + timedelta(days=20):
+        assert remind(ws, url, day).exit_code == 0
+        day += timedelta(days=1)
+    pledge = [s for s in inbox.to("desk@example.org") if "pledge due" in s]
+    assert [s.rsplit(": ", 1)[1] for s in pledge] == [
+        "due in 90 days", "due in 30 days", "due in 7 days", "due in 1 days", "due today", "overdue by 7 days", "overdue by 14 days",
+    ]
+    assert sorted(inbox.to("focal@example.org")) == sorted(inbox.to("desk@example.org"))
+    assert [s.rsplit(": ", 1)[1] for s in inbox.to("boss@example.org")] == ["overdue by 14 days"]
+    milestone = [s for s in inbox.to("desk@example.org") if "milestone: Plan adopted" in s]
+    assert [s.rsplit(": ", 1)[1] for s in milestone] == ["due in 90 days"]
+
+
+def test_second_run_on_the_same_day_sends_nothing(ws: Path, smtp: tuple[mail.Inbox, str]) -> None:
+    """A repeated tick finds everything already planned and sent."""
+    inbox, url = smtp
+    remind(ws, url, DUE - timedelta(days=7))
+    first = len(inbox.messages)
+    result = remind(ws, url, DUE - timedelta(days=7), "--json")
+    assert first == 2 and len(inbox.messages) == first
+    assert json.loads(result.stdout)["sent"] == []
+
+
+def test_catching_up_after_downtime_sends_one_reminder(ws: Path, smtp: tuple[mail.Inbox, str]) -> None:
+    """From 100 days before straight to 3 days after: one overdue reminder per recipient, the rest superseded."""
+    inbox, url = smtp
+    remind(ws, url, DUE - timedelta(days=100))
+    remind(ws, url, DUE + timedelta(days=3))
+    pledge = [s for s in inbox.to("desk@example.org") if "pledge due" in s]
+    assert [s.rsplit(": ", 1)[1] for s in pledge] == ["overdue by 3 days"]
+    db = store.open_db(ws / "tracker.db")
+    superseded = store.outbox_rows(db, "superseded")
+    assert {e["lead_days"] for e in superseded if e["recipient"] == "desk@example.org" and "pledge" in e["what"]} == {90, 30, 7, 1}
+
+
+def test_two_processes_at_once_send_each_reminder_once(ws: Path, smtp: tuple[mail.Inbox, str]) -> None:
+    """Two `tracker remind` processes started together share the work without doubling it."""
+    inbox, url = smtp
+    env = {**os.environ, "TRACKER_WORKSPACE": str(ws), "TRACKER_TODAY": (DUE - timedelta(days=7)).isoformat(), "TRACKER_SMTP_URL": url}
+    assert subprocess.run([sys.executable, "-m", "tracker", "sync"], env=env, capture_output=True, check=False).returncode == 0
+    procs = [subprocess.Popen([sys.executable, "-m", "tracker", "remind"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outcomes = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outcomes]
+    assert sorted(r for r, _, _ in inbox.messages) == ["desk@example.org", "focal@example.org"]
+
+
+def test_the_message_says_what_when_how_late_health_and_how_to_record(ws: Path, smtp: tuple[mail.Inbox, str]) -> None:
+    """A reminder carries the deadline with its precision, days left, health, last update and the command to use."""
+    inbox, url = smtp
+    remind(ws, url, DUE - timedelta(days=1))
+    _, subject, body = next(m for m in inbox.messages if m[0] == "desk@example.org")
+    assert subject == "[tracker] pledge due — Test pledge with one milestone: due in 1 days"
+    for part in ("When: 2027-03-31", "Days left: 1", "Health: ", "Last update: no status reported yet",
+                 'tracker update test-pledge --status in-progress --note "..."'):
+        assert part in body
+
+
+def test_a_met_deadline_is_not_reminded(ws: Path, smtp: tuple[mail.Inbox, str]) -> None:
+    """Achieved pledges and done milestones get no more reminders."""
+    inbox, url = smtp
+    env = {"TRACKER_WORKSPACE": str(ws), "TRACKER_TODAY": "2027-03-20"}
+    CliRunner().invoke(cli, ["done", "test-pledge", "plan-adopted"], env=env)
+    CliRunner().invoke(cli, ["update", "test-pledge", "--status", "achieved", "--note", "all done"], env=env)
+    remind(ws, url, DUE)
+    assert inbox.messages == []
+
+
+def test_failures_retry_with_backoff_then_die_visibly(ws: Path) -> None:
+    """With the SMTP server down, a reminder is retried with growing waits, then marked dead; `outbox retry` revives it."""
+    os.environ["TRACKER_SMTP_URL"] = f"mailto://127.0.0.1:{mail.free_port()}?from=tracker@example.org&mode=insecure"
+    try:
+        workspace = open_workspace(str(ws))
+        db = store.open_db(workspace.db_path)
+        from tracker.sync import sync
+
+        sync(db, workspace.pledges_dir, DUE)
+        moment = datetime(2027, 3, 31, 8, tzinfo=UTC)
+        outcomes = []
+        for _ in range(8):
+            result = tick(db, workspace.settings, DUE, now=moment)
+            outcomes.append((len(result.failed), len(result.dead)))
+            moment += timedelta(days=1)
+    finally:
+        del os.environ["TRACKER_SMTP_URL"]
+    assert outcomes[:5] == [(2, 0), (2, 0), (2, 0), (2, 0), (0, 2)]
+    dead = store.outbox_rows(db, "dead")
+    assert len(dead) == 2 and all("Connection" in (e["last_error"] or "") for e in dead)
+    runner = CliRunner().invoke(cli, ["outbox", "retry", str(dead[0]["id"])], env={"TRACKER_WORKSPACE": str(ws)})
+    assert runner.exit_code == 0
+    assert store.outbox_rows(db, "pending")[0]["id"] == dead[0]["id"]
+
+
+def test_delivery_failure_exits_6_and_outbox_shows_it(ws: Path) -> None:
+    """A failed send is reported with exit code 6 and listed by `tracker outbox`."""
+    down = f"mailto://127.0.0.1:{mail.free_port()}?from=tracker@example.org&mode=insecure"
+    assert remind(ws, down, DUE).exit_code == 6
+    listed = CliRunner().invoke(cli, ["outbox", "--json"], env={"TRACKER_WORKSPACE": str(ws), "TRACKER_TODAY": DUE.isoformat()})
+    statuses = [e["status"] for e in json.loads(listed.stdout)]
+    assert statuses.count("failed") == 2 and "sent" not in statuses
+
+
+def test_secrets_never_reach_the_database_or_output(ws: Path, smtp: tuple[mail.Inbox, str]) -> None:
+    """The SMTP password and webhook URLs are neither stored nor printed, even in errors."""
+    _, url = smtp
+    secret_hook = f"json://127.0.0.1:{mail.free_port()}/hook-with-a-long-secret-token-123456"
+    result = remind(ws, url, DUE, "--json", urls=secret_hook)
+    dump = "\n".join(str(row) for row in sqlite_dump(ws / "tracker.db"))
+    for secret in (mail.PASSWORD, "long-secret-token-123456"):
+        assert secret not in dump and secret not in result.stdout and secret not in result.stderr
+    assert json.loads(result.stdout)["failed"], "the dead webhook should have failed"
+
+
+def sqlite_dump(path: Path) -> list[str]:
+    """Return every line of an SQL dump of the database."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_webhook_channel_gets_reminders(ws: Path, smtp: tuple[mail.Inbox, str], webhook: tuple[list[dict[str, object]], str]) -> None:
+    """A workspace-wide JSON webhook on loopback receives each reminder once."""
+    _, url = smtp
+    received, hook = webhook
+    remind(ws, url, DUE - timedelta(days=30), urls=hook)
+    remind(ws, url, DUE - timedelta(days=30), urls=hook)
+    assert len(received) == 1
+    assert "pledge due" in str(received[0]["title"]) and "Days left: 30" in str(received[0]["message"])
+
+
+def test_progress_alert_when_the_assessment_worsens(ws: Path, smtp: tuple[mail.Inbox, str]) -> None:
+    """Readings that turn an indicator from on-track to regressing alert the contacts once."""
+    inbox, url = smtp
+    text = PLEDGE + """indicators:
+  - id: served
+    title: People served
+    kind: number
+    baseline: {value: 100, date: 2024-01-01}
+    target: {value: 200, date: 2028}
+"""
+    (ws / "pledges" / "test-pledge.yaml").write_text(text, encoding="utf-8")
+    env = {"TRACKER_WORKSPACE": str(ws), "TRACKER_TODAY": "2026-06-01"}
+    CliRunner().invoke(cli, ["record", "test-pledge", "served", "150", "--date", "2026-06-01"], env=env)
+    remind(ws, url, date(2026, 6, 1))
+    CliRunner().invoke(cli, ["record", "test-pledge", "served", "90", "--date", "2026-06-02"], env={**env, "TRACKER_TODAY": "2026-06-02"})
+    remind(ws, url, date(2026, 6, 2))
+    remind(ws, url, date(2026, 6, 3))
+    alerts = [s for s in inbox.to("desk@example.org") if "indicators went from" in s]
+    assert alerts == ["[tracker] Test pledge with one milestone: indicators went from on-track to regressing"]
+
+
+def test_dry_run_records_and_sends_nothing(ws: Path, smtp: tuple[mail.Inbox, str]) -> None:
+    """--dry-run lists what would go out and leaves the outbox empty."""
+    inbox, url = smtp
+    result = remind(ws, url, DUE, "--dry-run", "--json")
+    assert len(json.loads(result.stdout)["would_send"]) == 2
+    assert inbox.messages == []
+    assert store.outbox_rows(store.open_db(ws / "tracker.db")) == []

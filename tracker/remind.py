@@ -1,0 +1,210 @@
+"""One monitoring tick: plan due reminders and progress alerts into the outbox, then deliver what is ready.
+
+Planning and claiming are short BEGIN IMMEDIATE transactions; sending happens outside any transaction, and its
+outcome is written only by the process that holds the lease. A unique key per (deadline, date, lead, recipient)
+makes a doubled or concurrent tick harmless.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from tracker import store
+from tracker.monitor import Rules, Seen, Slot, Watched, plan, worsened
+from tracker.notify import Channels, send
+from tracker.portfolio import PledgeState, snapshot
+from tracker.schedule_lens import CLOSED_STATUSES
+from tracker.workspace import Settings
+
+LEASE = timedelta(minutes=10)
+BACKOFF_MINUTES = (5, 30, 120, 480, 1440)
+
+
+@dataclass
+class TickResult:
+    """What a tick planned, sent, failed and gave up on."""
+
+    planned: int = 0
+    superseded: int = 0
+    alerts: int = 0
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    dead: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    would_send: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the documented `remind --json` shape."""
+        return {"planned": self.planned, "superseded": self.superseded, "alerts": self.alerts, "sent": self.sent,
+                "failed": self.failed, "dead": self.dead, "skipped": self.skipped, "would_send": self.would_send}
+
+
+def _rules(settings: Settings, override: dict[str, Any] | None) -> Rules:
+    own = override or {}
+    before = own.get("before_days") or settings.before_days
+    escalate = own.get("escalate_after_days")
+    return Rules(tuple(before), int(own.get("overdue_every_days") or settings.overdue_every_days),
+                 int(escalate) if escalate is not None else settings.escalate_after_days)
+
+
+def watched_deadlines(states: list[PledgeState], people: dict[str, dict[str, Any]], settings: Settings, channels: Channels) -> list[Watched]:
+    """Return every open deadline with its recipients: pledge due dates, open milestones and reviews."""
+    found: list[Watched] = []
+    reviews: dict[tuple[str, date], tuple[Any, set[str]]] = {}
+    for s in states:
+        if s.row["reported_status"] in CLOSED_STATUSES:
+            continue
+        who = people.get(s.row["id"], {"contacts": [], "escalation": [], "reminders": None})
+        rules = _rules(settings, who["reminders"])
+        recipients = (*who["contacts"], *channels.urls)
+        for d in s.deadlines:
+            if d.kind == "review":
+                entry = reviews.setdefault((d.what, d.date), (d, set()))
+                entry[1].update(who["contacts"])
+                continue
+            key = f"pledge:{s.row['id']}" if d.kind == "pledge" else f"milestone:{s.row['id']}/{d.item}"
+            found.append(Watched(key, s.row["id"], d.date, d.text, d.precision, d.what, recipients, tuple(who["escalation"]), rules))
+    for (what, when), (d, contacts) in reviews.items():
+        key = f"review:{d.item}"
+        found.append(Watched(key, None, when, d.text, d.precision, what, (*sorted(contacts), *channels.urls), (),
+                             _rules(settings, None), can_be_overdue=False))
+    return found
+
+
+def _entry(slot: Slot, status: str, today: date, now: str, title: str | None) -> dict[str, Any]:
+    d = slot.deadline
+    return {
+        "dedupe_key": slot.dedupe_key, "kind": slot.kind, "pledge_id": d.pledge_id, "deadline_key": d.key,
+        "deadline_date": d.date.isoformat(), "deadline_text": d.text, "precision": d.precision, "what": d.what,
+        "lead_days": slot.lead_days, "slot_date": slot.slot_date.isoformat(), "recipient": slot.recipient,
+        "channel": "channel" if slot.recipient.startswith("channel:") else "email",
+        "subject": subject_for(d.what, title, d.date, today), "status": status,
+        "planned_at": now, "planned_on": today.isoformat(),
+        "note": None if status == "pending" else "a more recent reminder for this deadline replaces it",
+    }
+
+
+def subject_for(what: str, title: str | None, due: date, today: date) -> str:
+    """Return a reminder's subject: what, for which pledge, and how soon."""
+    days = (due - today).days
+    when = "due today" if days == 0 else f"due in {days} days" if days > 0 else f"overdue by {-days} days"
+    return f"[tracker] {what}{f' — {title}' if title else ''}: {when}"
+
+
+def _alerts(states: list[PledgeState], people: dict[str, dict[str, Any]], seen: dict[str, tuple[str, bool, bool]],
+            channels: Channels, today: date, now: str) -> tuple[list[dict[str, Any]], dict[str, tuple[str, bool, bool]]]:
+    entries, current = [], {}
+    for s in states:
+        assert s.health is not None
+        now_seen = Seen(s.json["assessed_status"], s.health.contradiction, s.health.stale)
+        current[s.row["id"]] = (now_seen.assessed, now_seen.discrepancy, now_seen.stale)
+        before = Seen(*seen[s.row["id"]]) if s.row["id"] in seen else None
+        if s.row["reported_status"] in CLOSED_STATUSES:
+            continue
+        for change in worsened(before, now_seen):
+            for recipient in (*people.get(s.row["id"], {}).get("contacts", []), *channels.urls):
+                entries.append(_alert(s, change, recipient, today, now))
+    return entries, current
+
+
+def _alert(s: PledgeState, change: str, recipient: str, today: date, now: str) -> dict[str, Any]:
+    return {
+        "dedupe_key": f"progress:{s.row['id']}|{change}|{today}|{recipient}", "kind": "progress", "pledge_id": s.row["id"],
+        "deadline_key": f"progress:{s.row['id']}", "deadline_date": today.isoformat(), "deadline_text": today.isoformat(),
+        "precision": "day", "what": change, "lead_days": 0, "slot_date": today.isoformat(), "recipient": recipient,
+        "channel": "channel" if recipient.startswith("channel:") else "email",
+        "subject": f"[tracker] {s.row['title']}: {change}", "status": "pending", "planned_at": now, "planned_on": today.isoformat(),
+    }
+
+
+def tick(db: Database, settings: Settings, today: date, now: datetime | None = None, dry_run: bool = False) -> TickResult:
+    """Plan what is due as of `today`, then send what is ready (or, with dry_run, only say what would go out)."""
+    moment = now or datetime.now(UTC)
+    stamp = moment.isoformat(timespec="microseconds")
+    channels = Channels.from_settings(settings)
+    states = snapshot(db, today, settings)
+    people = store.notify_rows(db)
+    watched = watched_deadlines(states, people, settings, channels)
+    decided = plan(watched, today, store.outbox_known(db))
+    titles = {pid: who["title"] for pid, who in people.items()}
+    entries = [_entry(slot, status, today, stamp, titles.get(slot.deadline.pledge_id or "")) for slot, status in decided]
+    alerts, seen = _alerts(states, people, store.watch_rows(db), channels, today, stamp)
+    result = TickResult(planned=sum(e["status"] == "pending" for e in entries), superseded=sum(e["status"] == "superseded" for e in entries),
+                        alerts=len(alerts))
+    if dry_run:
+        result.would_send = [_public(e) for e in entries + alerts if e["status"] == "pending"]
+        return result
+    store.insert_outbox(db, entries + alerts)
+    store.save_watch(db, seen, today)
+    _deliver(db, states, watched, channels, today, moment, settings.max_attempts, result)
+    return result
+
+
+def _public(entry: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "kind", "pledge_id", "what", "deadline_date", "deadline_text", "precision", "lead_days", "slot_date",
+            "recipient", "subject", "status", "attempts", "last_error", "note")
+    return {k: entry.get(k) for k in keys}
+
+
+def _deliver(db: Database, states: list[PledgeState], watched: list[Watched], channels: Channels, today: date,
+             moment: datetime, max_attempts: int, result: TickResult) -> None:
+    owner = uuid.uuid4().hex
+    stamp = moment.isoformat(timespec="microseconds")
+    open_now = {(w.key, w.date.isoformat()) for w in watched}
+    by_id = {s.row["id"]: s for s in states}
+    for row in store.claim(db, owner, stamp, (moment + LEASE).isoformat(timespec="microseconds")):
+        if row["kind"] != "progress" and (row["deadline_key"], row["deadline_date"]) not in open_now:
+            store.finish(db, row["id"], owner, {"status": "superseded", "note": "the deadline was met, closed or moved before sending"})
+            result.skipped.append(_public(row))
+            continue
+        error = send(channels, row["recipient"], subject_for(row["what"], _title(by_id, row), date.fromisoformat(row["deadline_date"]), today)
+                     if row["kind"] != "progress" else row["subject"], body_for(row, by_id.get(row["pledge_id"] or ""), today))
+        _record(db, row, owner, error, moment, max_attempts, result)
+
+
+def _title(by_id: dict[str, PledgeState], row: dict[str, Any]) -> str | None:
+    state = by_id.get(row["pledge_id"] or "")
+    return state.row["title"] if state else None
+
+
+def _record(db: Database, row: dict[str, Any], owner: str, error: str | None, moment: datetime, max_attempts: int, result: TickResult) -> None:
+    stamp = moment.isoformat(timespec="microseconds")
+    if error is None:
+        store.finish(db, row["id"], owner, {"status": "sent", "sent_at": stamp, "last_error": None})
+        result.sent.append(_public({**row, "status": "sent"}))
+    elif row["attempts"] >= max_attempts:
+        store.finish(db, row["id"], owner, {"status": "dead", "last_error": error})
+        result.dead.append(_public({**row, "status": "dead", "last_error": error}))
+    else:
+        wait = BACKOFF_MINUTES[min(row["attempts"], len(BACKOFF_MINUTES)) - 1]
+        retry_at = (moment + timedelta(minutes=wait)).isoformat(timespec="microseconds")
+        store.finish(db, row["id"], owner, {"status": "failed", "last_error": error, "next_attempt_at": retry_at})
+        result.failed.append(_public({**row, "status": "failed", "last_error": error}))
+
+
+def body_for(row: dict[str, Any], state: PledgeState | None, today: date) -> str:
+    """Return the message text: what is due and when, days left, the pledge's health, last update, how to record progress."""
+    due = date.fromisoformat(row["deadline_date"])
+    days = (due - today).days
+    when = row["deadline_text"] if row["precision"] == "day" else f"by the end of {row['deadline_text']} ({row['deadline_date']})"
+    lines = [f"What: {row['what']}", f"When: {when}"]
+    if row["kind"] != "progress":
+        lines.append("Days left: due today" if days == 0 else f"Days left: {days}" if days > 0 else f"Overdue by {-days} days")
+    if state is not None:
+        lines += _pledge_lines(state, row)
+    return "\n".join(lines) + "\n"
+
+
+def _pledge_lines(state: PledgeState, row: dict[str, Any]) -> list[str]:
+    j = state.json
+    last = f"{j['reported_status']} on {j['reported_on']}" if j["reported_status"] else "no status reported yet"
+    lines = [f"Pledge: {j['title']} ({j['id']})", f"Owner: {j['owner']}", f"Health: {j['health']} — {'; '.join(j['health_reasons'])}",
+             f"Last update: {last}", "", "Record progress with:", f"  tracker update {j['id']} --status in-progress --note \"...\""]
+    if row["deadline_key"].startswith("milestone:"):
+        lines.append(f"  tracker done {j['id']} {row['deadline_key'].split('/', 1)[1]}")
+    return lines
