@@ -34,6 +34,7 @@ def status(app: App, as_json: bool, owner: str | None, framework: str | None, sh
     from tracker.portfolio import status_list
 
     rows = status_list(app.db(), app.today, app.workspace.settings, owner, framework)
+    _warn(app)
     if as_json:
         emit_json(rows)
         return
@@ -41,6 +42,16 @@ def status(app: App, as_json: bool, owner: str | None, framework: str | None, sh
 
     out = console()
     out.print(status_table(rows, show_all, out.width))
+
+
+def _warn(app: App) -> None:
+    """Print service warnings (dead reminders, a silent daemon) prominently on stderr."""
+    from datetime import UTC, datetime
+
+    from tracker.portfolio import service_warnings
+
+    for warning in service_warnings(app.db(), datetime.now(UTC)):
+        click.secho(f"warning: {warning}", err=True, fg="yellow", bold=True)
 
 
 @cli.command()
@@ -305,3 +316,13 @@ def outbox_retry(app: App, outbox_id: int) -> None:
 
     store.retry(app.db(), outbox_id)
     click.echo(f"outbox entry {outbox_id} is pending again; `tracker remind` sends it")
+
+
+@cli.command("run")
+@today_option
+@pass_app
+def run_daemon(app: App) -> None:
+    """Run the scheduler: a monitoring tick now and every hour, and the weekly report (Monday 07:00 by default)."""
+    from tracker.daemon import serve
+
+    serve(app.workspace, app.today_arg)

@@ -124,3 +124,9 @@ def m0004_outbox(db: Database) -> None:
         CREATE TABLE heartbeats (name TEXT PRIMARY KEY, at TEXT NOT NULL, today TEXT, info TEXT)
         """,
     )
+
+
+@migrations(name="0005_report_runs")
+def m0005_report_runs(db: Database) -> None:
+    """Remember which weekly reports were generated, so a missed or doubled weekly job is harmless."""
+    db.execute("CREATE TABLE report_runs (week TEXT PRIMARY KEY, saved_at TEXT NOT NULL, today TEXT NOT NULL, paths TEXT NOT NULL)")

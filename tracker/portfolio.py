@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -169,3 +169,19 @@ def history(db: Database, pledge_id: str) -> list[dict[str, Any]]:
         events.append(event)
     return events
 
+
+
+def service_warnings(db: Database, now: datetime) -> list[str]:
+    """Return warnings a user must not miss: dead reminders, a daemon that stopped ticking."""
+    found = []
+    dead = store.outbox_counts(db).get("dead", 0)
+    if dead:
+        found.append(f"{dead} reminder(s) could not be delivered and gave up (dead): see `tracker outbox --status dead`, "
+                     "then `tracker outbox retry ID`")
+    beat = store.heartbeat(db, "daemon")
+    if beat is not None:
+        age = now - datetime.fromisoformat(beat["at"])
+        if age > timedelta(days=1):
+            found.append(f"the tracker daemon has not ticked since {beat['at'][:16].replace('T', ' ')} UTC "
+                         f"({age.days} day(s)); is `tracker run` still running?")
+    return found

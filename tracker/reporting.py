@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,3 +68,45 @@ def save(data: dict[str, Any], folder: Path) -> list[Path]:
         atomic_write(path, render(data, fmt))
         paths.append(path)
     return paths
+
+
+def scheduled(db: Database, workspace: Workspace, today: date, force: bool = False) -> list[Path]:
+    """Save, once, the weekly report of the ISO week holding yesterday (a Monday run covers the week just ended)."""
+    from datetime import UTC, datetime, timedelta
+
+    from tracker import store
+
+    week = week_of(today - timedelta(days=1))
+    if store.report_run(db, week) and not force:
+        return []
+    data = weekly(db, workspace, today, week)
+    paths = save(data, workspace.reports_dir)
+    store.record_report_run(db, week, datetime.now(UTC).isoformat(), today, [str(p) for p in paths])
+    _announce(data, workspace, paths)
+    return paths
+
+
+def due_for_weekly(now_local: datetime, weekday: str, at: str) -> bool:
+    """Return True once this week's scheduled report time (e.g. Monday 07:00 local) has passed."""
+    from tracker.workspace import DAYS
+
+    hour, minute = (int(x) for x in at.split(":"))
+    slot = (now_local - timedelta(days=now_local.weekday() - DAYS.index(weekday))).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return now_local >= slot
+
+
+def _announce(data: dict[str, Any], workspace: Workspace, paths: list[Path]) -> None:
+    from tracker.notify import Channels, send
+
+    channels = Channels.from_settings(workspace.settings)
+    summary = data["summary"]
+    health = ", ".join(f"{n} {h}" for h, n in sorted(summary["by_health"].items()))
+    body = (f"Weekly pledge report {data['week']} ({data['from']} to {data['to']}): {summary['pledges']} pledges — {health}; "
+            f"{summary['discrepancies']} with a discrepancy; {len(data['changes']['newly_overdue'])} newly overdue.\n"
+            + "\n".join(f"Saved: {p}" for p in paths) + "\n")
+    for label in channels.report_urls:
+        error = send(channels, label, f"[tracker] Weekly pledge report {data['week']}", body)
+        if error:
+            import logging
+
+            logging.getLogger("tracker").warning("weekly report not delivered to %s: %s", label, error)

@@ -539,3 +539,16 @@ def heartbeat(db: Database, name: str) -> dict[str, Any] | None:
     """Return the last heartbeat of `name`, if any."""
     found = rows(db, "SELECT * FROM heartbeats WHERE name = ?", [name])
     return found[0] if found else None
+
+
+def report_run(db: Database, week: str) -> dict[str, Any] | None:
+    """Return the record of a saved weekly report, if any."""
+    found = rows(db, "SELECT * FROM report_runs WHERE week = ?", [week])
+    return found[0] if found else None
+
+
+def record_report_run(db: Database, week: str, now: str, today: date, paths: list[str]) -> None:
+    """Record that the weekly report of `week` was saved."""
+    with write_txn(db):
+        db.execute("INSERT OR REPLACE INTO report_runs (week, saved_at, today, paths) VALUES (?, ?, ?, ?)",
+                   [week, now, today.isoformat(), json.dumps(paths)])
