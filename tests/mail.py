@@ -59,11 +59,10 @@ def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, auth
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, str]]:
     """Start an SMTP server on loopback that requires a login; yield its inbox and the Apprise URL to reach it."""
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=_authenticate, auth_require_tls=False)
-    controller.start()
+    inbox = Inbox()
+    controller, url = start_smtp(inbox)
     try:
-        yield inbox, f"mailto://{USER}:{PASSWORD}@127.0.0.1:{port}?from=tracker@example.org&mode=insecure"
+        yield inbox, url
     finally:
         controller.stop()
 
@@ -91,3 +90,25 @@ def webhook() -> Iterator[tuple[list[dict[str, Any]], str]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class PickyInbox(Inbox):
+    """An inbox whose server refuses some recipients for good (550), like a mailbox that does not exist."""
+
+    def __init__(self, refused: set[str]) -> None:
+        super().__init__()
+        self.refused = refused
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]) -> str:
+        if address in self.refused:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def start_smtp(inbox: Inbox, port: int | None = None) -> tuple[Controller, str]:
+    """Start an SMTP server for `inbox` on loopback; return the controller and the Apprise URL."""
+    port = port or free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=_authenticate, auth_require_tls=False)
+    controller.start()
+    return controller, f"mailto://{USER}:{PASSWORD}@127.0.0.1:{port}?from=tracker@example.org&mode=insecure"

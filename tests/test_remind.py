@@ -186,7 +186,7 @@ def test_webhook_channel_gets_reminders(ws: Path, smtp: tuple[mail.Inbox, str], 
 
 
 def test_progress_alert_when_the_assessment_worsens(ws: Path, smtp: tuple[mail.Inbox, str]) -> None:
-    """Readings that turn an indicator from on-track to regressing alert the contacts once."""
+    """A reading that turns an indicator from on-track to off-track alerts the contacts on the next tick, once."""
     inbox, url = smtp
     text = PLEDGE + """indicators:
   - id: served
@@ -199,11 +199,11 @@ def test_progress_alert_when_the_assessment_worsens(ws: Path, smtp: tuple[mail.I
     env = {"TRACKER_WORKSPACE": str(ws), "TRACKER_TODAY": "2026-06-01"}
     CliRunner().invoke(cli, ["record", "test-pledge", "served", "150", "--date", "2026-06-01"], env=env)
     remind(ws, url, date(2026, 6, 1))
-    CliRunner().invoke(cli, ["record", "test-pledge", "served", "90", "--date", "2026-06-02"], env={**env, "TRACKER_TODAY": "2026-06-02"})
+    CliRunner().invoke(cli, ["record", "test-pledge", "served", "105", "--date", "2026-06-02"], env={**env, "TRACKER_TODAY": "2026-06-02"})
     remind(ws, url, date(2026, 6, 2))
     remind(ws, url, date(2026, 6, 3))
     alerts = [s for s in inbox.to("desk@example.org") if "indicators went from" in s]
-    assert alerts == ["[tracker] Test pledge with one milestone: indicators went from on-track to regressing"]
+    assert alerts == ["[tracker] Test pledge with one milestone: indicators went from on-track to off-track"]
 
 
 def test_dry_run_records_and_sends_nothing(ws: Path, smtp: tuple[mail.Inbox, str]) -> None:
@@ -213,3 +213,73 @@ def test_dry_run_records_and_sends_nothing(ws: Path, smtp: tuple[mail.Inbox, str
     assert len(json.loads(result.stdout)["would_send"]) == 2
     assert inbox.messages == []
     assert store.outbox_rows(store.open_db(ws / "tracker.db")) == []
+
+
+def _tick_env(ws: Path, url: str) -> tuple[object, object]:
+    os.environ["TRACKER_SMTP_URL"] = url
+    workspace = open_workspace(str(ws))
+    db = store.open_db(workspace.db_path)
+    from tracker.sync import sync
+
+    sync(db, workspace.pledges_dir, DUE)
+    return workspace, db
+
+
+def test_queued_while_the_server_is_down_sent_when_it_is_back(ws: Path) -> None:
+    """Reminders planned while SMTP is down go out on the first tick after it is back."""
+    inbox, port = mail.Inbox(), mail.free_port()
+    url = f"mailto://{mail.USER}:{mail.PASSWORD}@127.0.0.1:{port}?from=tracker@example.org&mode=insecure"
+    try:
+        workspace, db = _tick_env(ws, url)
+        moment = datetime(2027, 3, 24, 8, tzinfo=UTC)
+        down = tick(db, workspace.settings, DUE - timedelta(days=7), now=moment)  # type: ignore[attr-defined]
+        controller, _ = mail.start_smtp(inbox, port)
+        try:
+            back = tick(db, workspace.settings, DUE - timedelta(days=7), now=moment + timedelta(hours=1))  # type: ignore[attr-defined]
+        finally:
+            controller.stop()
+    finally:
+        del os.environ["TRACKER_SMTP_URL"]
+    assert (len(down.failed), len(back.sent)) == (2, 2)
+    assert sorted(r for r, _, _ in inbox.messages) == ["desk@example.org", "focal@example.org"]
+
+
+def test_a_refused_address_ends_dead_and_is_shown(ws: Path) -> None:
+    """A mailbox the server refuses for good ends dead after the retries, in `outbox` and in `status`."""
+    inbox = mail.PickyInbox({"focal@example.org"})
+    controller, url = mail.start_smtp(inbox)
+    try:
+        workspace, db = _tick_env(ws, url)
+        moment = datetime(2027, 3, 31, 8, tzinfo=UTC)
+        for _ in range(6):
+            tick(db, workspace.settings, DUE, now=moment)  # type: ignore[attr-defined]
+            moment += timedelta(days=1)
+    finally:
+        controller.stop()
+        del os.environ["TRACKER_SMTP_URL"]
+    assert inbox.to("desk@example.org") == ["[tracker] pledge due — Test pledge with one milestone: due today"]
+    env = {"TRACKER_WORKSPACE": str(ws), "TRACKER_TODAY": DUE.isoformat()}
+    dead = json.loads(CliRunner().invoke(cli, ["outbox", "--status", "dead", "--json"], env=env).stdout)
+    assert [e["recipient"] for e in dead] == ["focal@example.org"]
+    assert "1 reminder(s) could not be delivered" in CliRunner().invoke(cli, ["status"], env=env).stderr
+
+
+def test_marking_the_milestone_done_cancels_its_queued_reminder(ws: Path) -> None:
+    """A reminder still queued when its milestone is done is cancelled, not sent."""
+    inbox, port = mail.Inbox(), mail.free_port()
+    url = f"mailto://{mail.USER}:{mail.PASSWORD}@127.0.0.1:{port}?from=tracker@example.org&mode=insecure"
+    day = date(2027, 6, 30) - timedelta(days=30)
+    try:
+        workspace, db = _tick_env(ws, url)
+        moment = datetime(2027, 5, 31, 8, tzinfo=UTC)
+        tick(db, workspace.settings, day, now=moment)  # type: ignore[attr-defined]
+        store.add_completion(db, "test-pledge", "plan-adopted", day, None)  # type: ignore[arg-type]
+        controller, _ = mail.start_smtp(inbox, port)
+        try:
+            result = tick(db, workspace.settings, day, now=moment + timedelta(hours=1))  # type: ignore[attr-defined]
+        finally:
+            controller.stop()
+    finally:
+        del os.environ["TRACKER_SMTP_URL"]
+    assert not [s for s in inbox.to("desk@example.org") if "Plan adopted" in s]
+    assert {e["what"] for e in result.skipped} == {"milestone: Plan adopted"}

@@ -7,7 +7,6 @@ makes a doubled or concurrent tick harmless.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -153,7 +152,7 @@ def _public(entry: dict[str, Any]) -> dict[str, Any]:
 
 def _deliver(db: Database, states: list[PledgeState], watched: list[Watched], channels: Channels, today: date,
              moment: datetime, max_attempts: int, result: TickResult) -> None:
-    owner = uuid.uuid4().hex
+    owner = store.lease_owner()
     stamp = moment.isoformat(timespec="microseconds")
     open_now = {(w.key, w.date.isoformat()) for w in watched}
     by_id = {s.row["id"]: s for s in states}

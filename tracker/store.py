@@ -460,14 +460,15 @@ def insert_outbox(db: Database, entries: list[dict[str, Any]]) -> int:
 
 
 def claim(db: Database, owner: str, now: str, lease_until: str, limit: int = 200) -> list[dict[str, Any]]:
-    """Lease the reminders ready to send (pending, failed and due for retry, or with an expired lease)."""
+    """Lease the entries ready to send: pending, failed and due for retry, or leased by a process that is gone."""
     with write_txn(db):
         ready = rows(
             db,
-            """SELECT * FROM outbox WHERE (status = 'pending' OR (status = 'failed' AND next_attempt_at <= :now)
-                   OR (status = 'sending' AND lease_until < :now)) ORDER BY slot_date, id LIMIT :limit""",
-            {"now": now, "limit": limit},
+            """SELECT * FROM outbox WHERE status = 'pending' OR (status = 'failed' AND next_attempt_at <= :now)
+                   OR status = 'sending' ORDER BY slot_date, id""",
+            {"now": now},
         )
+        ready = [r for r in ready if r["status"] != "sending" or r["lease_until"] < now or not lease_holder_alive(r["lease_owner"])][:limit]
         for row in ready:
             db.execute(
                 "UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?",
@@ -475,6 +476,31 @@ def claim(db: Database, owner: str, now: str, lease_until: str, limit: int = 200
             )
             row["attempts"] += 1
     return ready
+
+
+def lease_owner() -> str:
+    """Return a lease owner id naming this host and process, so a crashed holder can be recognised."""
+    import socket
+    import uuid
+
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def lease_holder_alive(owner: str | None) -> bool:
+    """Return False when the lease holder was a process on this host that no longer exists."""
+    import socket
+
+    host, _, rest = (owner or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def finish(db: Database, outbox_id: int, owner: str, changes: dict[str, Any]) -> bool:
