@@ -326,3 +326,13 @@ def run_daemon(app: App) -> None:
     from tracker.daemon import serve
 
     serve(app.workspace, app.today_arg)
+
+
+@cli.group()
+def export() -> None:
+    """Export the workspace: calendar (ics), JSON, CSV tables, IATI results."""
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import readings (CSV) or an agency's published IATI results."""
