@@ -21,7 +21,7 @@ from tracker.reporting import due_for_weekly
 from tracker.schedule import build
 from tracker.workspace import open_workspace
 
-smtp = mail.smtp
+smtp, webhook = mail.smtp, mail.webhook
 
 
 def _start(ws: Path, env: dict[str, str]) -> subprocess.Popen[str]:
@@ -113,3 +113,24 @@ def test_cli_help_lists_run() -> None:
     """`tracker run --help` describes the daemon."""
     result = CliRunner().invoke(cli, ["run", "--help"])
     assert "weekly report" in result.stdout
+
+
+def test_weekly_job_saves_once_a_week_and_tells_the_report_channels(workspace: Path, webhook: tuple[list[dict[str, object]], str]) -> None:
+    """The scheduled report covers the week just ended, is saved once, and report channels hear of it."""
+    from datetime import date
+
+    from tracker import reporting, store
+    from tracker.sync import sync
+
+    received, hook = webhook
+    os.environ["TRACKER_REPORT_URLS"] = hook
+    try:
+        ws = open_workspace(str(workspace))
+        db = store.open_db(ws.db_path)
+        sync(db, ws.pledges_dir, date(2026, 11, 30))
+        first = reporting.scheduled(db, ws, date(2026, 11, 30))
+        again = reporting.scheduled(db, ws, date(2026, 11, 30))
+    finally:
+        del os.environ["TRACKER_REPORT_URLS"]
+    assert [p.name for p in first] == ["2026-W48.md", "2026-W48.html", "2026-W48.json"] and again == []
+    assert len(received) == 1 and "Weekly pledge report 2026-W48" in str(received[0]["title"])
