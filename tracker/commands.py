@@ -336,3 +336,37 @@ def export() -> None:
 @cli.group("import")
 def import_group() -> None:
     """Import readings (CSV) or an agency's published IATI results."""
+
+
+@cli.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace TARGET if it exists.")
+@today_option
+@pass_app
+def backup(app: App, target: Path, force: bool) -> None:
+    """Write a consistent copy of the live database to TARGET (owner-only), checked before it is kept."""
+    from tracker.health_check import backup as run_backup
+
+    app.db()
+    size = run_backup(app.workspace.db_path, target, force)
+    click.echo(f"backup written to {target} ({size:,} bytes, integrity checked)")
+
+
+@cli.command()
+@json_option
+@today_option
+@pass_app
+def doctor(app: App, as_json: bool) -> None:
+    """Check the database, schema, outbox, daemon heartbeat, file permissions and pledge files."""
+    from tracker.health_check import doctor as run_doctor
+
+    checks = run_doctor(app.workspace)
+    if as_json:
+        emit_json([c.as_json() for c in checks])
+    else:
+        colours = {"ok": "green", "warn": "yellow", "fail": "red"}
+        for check in checks:
+            click.secho(f"{check.state:<5}", nl=False, fg=colours[check.state], bold=check.state == "fail")
+            click.echo(f"{check.name:<13}{check.detail}")
+    if any(c.state == "fail" for c in checks):
+        raise click.exceptions.Exit(1)

@@ -207,18 +207,18 @@ def history_rows(db: Database, pledge_id: str) -> list[dict[str, Any]]:
     return rows(
         db,
         """
-        SELECT 'update' AS kind, date, recorded_at, NULL AS item, status AS value, NULL AS num, note, source, NULL AS old
+        SELECT 'update' AS kind, date, recorded_at, NULL AS item, status AS value, NULL AS num, note, source, NULL AS old, id
           FROM status_updates WHERE pledge_id = :p
         UNION ALL
-        SELECT 'reading', date, recorded_at, indicator_id, value_text, value_num, note, source, NULL
+        SELECT 'reading', date, recorded_at, indicator_id, value_text, value_num, note, source, NULL, id
           FROM readings WHERE pledge_id = :p
         UNION ALL
-        SELECT 'done', date, recorded_at, milestone_id, NULL, NULL, NULL, evidence, NULL
+        SELECT 'done', date, recorded_at, milestone_id, NULL, NULL, NULL, evidence, NULL, id
           FROM milestone_completions WHERE pledge_id = :p
         UNION ALL
-        SELECT 'revision', date, recorded_at, item_kind || ':' || item_id || ':' || field, new, NULL, NULL, NULL, old
+        SELECT 'revision', date, recorded_at, item_kind || ':' || item_id || ':' || field, new, NULL, NULL, NULL, old, id
           FROM revisions WHERE pledge_id = :p
-        ORDER BY date, recorded_at
+        ORDER BY date, recorded_at, kind, id
         """,
         {"p": pledge_id},
     )

@@ -1,0 +1,84 @@
+"""SQL for import and export: due-date revision counts, whole-table reads as cursors, and the bulk reading insert."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from tracker import store
+from tracker.errors import ConflictError
+
+BATCH = 5000
+ReadingRow = tuple[str, str, str, float | None, str | None, str | None, str | None]
+
+
+def due_revisions(db: Database) -> dict[tuple[str, str, str], int]:
+    """Return how often each pledge's or milestone's due date was revised, by (kind, pledge id, item id)."""
+    found = db.conn.execute(
+        """SELECT item_kind, pledge_id, item_id, count(*) FROM revisions
+           WHERE field = 'due' AND item_kind IN ('pledge', 'milestone') GROUP BY item_kind, pledge_id, item_id"""
+    ).fetchall()
+    return {(kind, pledge_id, item_id): int(count) for kind, pledge_id, item_id, count in found}
+
+
+def definitions(db: Database) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Yield every active pledge's id, file hash and stored definition, in id order."""
+    for pledge_id, sha, text in db.conn.execute("SELECT id, sha256, definition FROM pledges WHERE removed_at IS NULL ORDER BY id"):
+        yield pledge_id, sha, json.loads(text)
+
+
+def _cursor(db: Database, sql: str, params: Sequence[Any] = ()) -> Iterator[sqlite3.Row]:
+    cursor = db.conn.execute(sql, params)
+    cursor.row_factory = sqlite3.Row
+    while batch := cursor.fetchmany(1000):
+        yield from batch
+
+
+def iter_readings(db: Database) -> Iterator[sqlite3.Row]:
+    """Yield every reading of the active pledges, by pledge, indicator and date (a cursor, never a list)."""
+    return _cursor(
+        db,
+        """SELECT r.id, r.pledge_id, r.indicator_id, r.date, r.value_num, r.value_text, r.source, r.note, i.unit, r.recorded_at
+           FROM readings r JOIN pledges p ON p.id = r.pledge_id AND p.removed_at IS NULL
+           LEFT JOIN indicators i ON i.pledge_id = r.pledge_id AND i.id = r.indicator_id
+           ORDER BY r.pledge_id, r.indicator_id, r.date, r.id""",
+    )
+
+
+def iter_updates(db: Database) -> Iterator[sqlite3.Row]:
+    """Yield every reported status of the active pledges, by pledge and date."""
+    return _cursor(
+        db,
+        """SELECT u.pledge_id, u.date, u.status, u.note, u.source, u.recorded_at FROM status_updates u
+           JOIN pledges p ON p.id = u.pledge_id AND p.removed_at IS NULL ORDER BY u.pledge_id, u.date, u.id""",
+    )
+
+
+def insert_readings(db: Database, readings: list[ReadingRow], checked_against: dict[str, str],
+                    advance: Callable[[int], None] | None = None) -> int:
+    """Insert checked readings in one transaction, if the pledges they were checked against (id: file hash) are unchanged."""
+    now = store.utc_now()
+    with store.write_txn(db):
+        _recheck(db, checked_against)
+        for start in range(0, len(readings), BATCH):
+            batch = readings[start:start + BATCH]
+            db.conn.executemany(
+                """INSERT INTO readings (pledge_id, indicator_id, date, value_num, value_text, source, note, recorded_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [(*row, now) for row in batch],
+            )
+            if advance:
+                advance(len(batch))
+    return len(readings)
+
+
+def _recheck(db: Database, checked_against: dict[str, str]) -> None:
+    # Another process may have synced edited pledge files between validation and this transaction.
+    current = dict(db.conn.execute("SELECT id, sha256 FROM pledges WHERE removed_at IS NULL").fetchall())
+    changed = sorted(p for p, sha in checked_against.items() if current.get(p) != sha)
+    if changed:
+        raise ConflictError(f"pledge files changed while importing ({', '.join(changed[:5])}); nothing was recorded, run the import again")
