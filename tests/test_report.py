@@ -10,7 +10,7 @@ from conftest import Tracker
 from tracker.render_md import md
 
 HOSTILE = "<script>alert(1)</script> [link=javascript:alert(1)]x[/link]"
-KEYS = {"version", "week", "from", "to", "as_of", "workspace", "summary", "changes", "due", "reviews", "portfolio", "pledges", "charts", "timeline"}
+KEYS = {"attention", "version", "week", "from", "to", "as_of", "workspace", "summary", "changes", "due", "reviews", "portfolio", "pledges", "charts", "timeline"}
 
 
 def _record_week(tracker: Tracker) -> None:
@@ -124,3 +124,19 @@ def test_show_has_sparklines(tracker: Tracker) -> None:
     for value, day in (("1000", "2020-01-01"), ("900", "2022-01-01"), ("850", "2024-01-01")):
         tracker("record", "mine-action-csdg", "contaminated-area-remaining", value, "--date", day)
     assert "█▃▁" in tracker("show", "mine-action-csdg").stdout
+
+
+def test_report_puts_dead_reminders_first(tracker: Tracker) -> None:
+    """Dead reminders are called out at the top of the Markdown and HTML reports and in the JSON."""
+    import sqlite3
+
+    tracker("status")
+    conn = sqlite3.connect(tracker.root / "tracker.db")
+    with conn:
+        conn.execute("""INSERT INTO outbox (dedupe_key, kind, deadline_key, deadline_date, what, lead_days, slot_date, recipient,
+                        channel, subject, status, planned_at, planned_on) VALUES ('k', 'due', 'pledge:x', '2026-11-23', 'pledge due',
+                        0, '2026-11-23', 'a@example.org', 'email', 's', 'dead', 'now', '2026-11-23')""")
+    markdown = tracker("report", "weekly", "--format", "md").stdout
+    assert markdown.splitlines()[4].startswith("> **Attention:** 1 reminder(s) could not be delivered")
+    assert 'class="attention"' in tracker("report", "weekly", "--format", "html").stdout
+    assert json.loads(tracker("report", "weekly", "--format", "json").stdout)["attention"]

@@ -41,6 +41,7 @@ table.pledges th:nth-child(8) { width:15%; } table.pledges th:nth-child(9) { wid
 .nowrap { white-space:nowrap; }
 .sub, .muted { color:var(--muted); font-size:.8rem; }
 .empty { color:var(--muted); font-style:italic; margin:.2rem 0 .8rem; }
+.attention { background:#fef2f2; border:1px solid #fca5a5; color:#991b1b; padding:.5rem .75rem; border-radius:6px; margin:.5rem 0; }
 .meta { color:var(--muted); }
 .badge { display:inline-block; padding:.05rem .55rem; border-radius:999px; font-size:.76rem; font-weight:600;
   white-space:nowrap; border:1px solid var(--line); background:var(--soft); color:#374151; }
@@ -137,7 +138,8 @@ def _header(report: Row) -> Html:
     title = el("h1", esc(f"Weekly pledge report · {inert(report.get('week'))}"))
     meta = el("p", esc(f"{long_date(report.get('from'))} – {long_date(report.get('to'))} · as of "
                        f"{long_date(report.get('as_of'))} · workspace {inert(report.get('workspace'))}"), class_="meta")
-    return el("header", title, meta, _summary_cards(report.get("summary") or {}), _summary_facts(report.get("summary") or {}), _nav())
+    attention = [el("p", el("strong", esc("Attention: ")), esc(w), class_="attention") for w in report.get("attention") or []]
+    return el("header", title, meta, *attention, _summary_cards(report.get("summary") or {}), _summary_facts(report.get("summary") or {}), _nav())
 
 
 def _summary_cards(summary: Row) -> Html:

@@ -62,6 +62,7 @@ def render_markdown(report: dict[str, Any], pledges: bool = True) -> str:
     """Return the weekly report as a Markdown document (the pledge table may be left to the caller)."""
     lines = [f"# Weekly pledge report {report['week']}", ""]
     lines += [f"{report['from']} to {report['to']}, as of {report['as_of']} · workspace {md(report['workspace'])}", ""]
+    lines += [f"> **Attention:** {md(w)}" for w in report.get("attention", [])] + ([""] if report.get("attention") else [])
     lines += _summary(report["summary"])
     lines += _changes(report["changes"])
     lines += ["## Due in the next 30 days", "", *_due(report["due"]["within_30"])]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from tracker import store
 from tracker.assess import Assessment
 from tracker.dates import iso_week_bounds
-from tracker.portfolio import PledgeState, snapshot
+from tracker.portfolio import PledgeState, service_warnings, snapshot
 from tracker.schedule_lens import CLOSED_STATUSES
 from tracker.workspace import Settings
 
@@ -44,6 +44,7 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
         "pledges": [_pledge(s) for s in states],
         "charts": _charts(db, states, as_of),
         "timeline": _timeline(states, as_of),
+        "attention": service_warnings(db, datetime.now(UTC)),
     }
     return report
 

@@ -1,0 +1,189 @@
+"""Import indicator readings from CSV: read the whole file, check every row, and only then record them all at once."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from tracker.cli import source_option, text_option
+from tracker.dates import parse_day
+from tracker.errors import UsageError
+from tracker.models import Indicator, check_value
+from tracker.store_io import ReadingRow, definitions
+
+REQUIRED = ("pledge", "indicator", "date", "value")
+OPTIONAL = ("source", "note")
+# Written by `tracker export csv --table readings` for people, ignored on import so an export imports as is.
+INFORMATIONAL = ("id", "unit", "recorded_at")
+MAX_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    """A parsed readings file: where each column is, and each data row with its physical line number."""
+
+    name: str
+    columns: dict[str, int]
+    width: int
+    rows: list[tuple[int, list[str]]]
+
+
+@dataclass
+class Checked:
+    """The outcome of checking every row: readings ready to insert, or problems as `file:line: message`."""
+
+    readings: list[ReadingRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    pledges: dict[str, str] = field(default_factory=dict)
+    indicators: set[tuple[str, str]] = field(default_factory=set)
+
+
+def read_csv(path: Path, name: str) -> CsvFile:
+    """Read and parse a readings CSV file; a file that is not UTF-8 CSV with the expected header raises UsageError."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
+    text = _decode(raw, name)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header = _next_row(reader, name)
+    if header is None:
+        raise UsageError(f"{name}: the file is empty; expected a header line: {','.join(REQUIRED + OPTIONAL)}")
+    columns = _columns(header, name)
+    return CsvFile(name, columns, len(header), list(_data_rows(reader, name)))
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UsageError(f"{name}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as CSV UTF-8") from None
+    if "\x00" in text:
+        raise UsageError(f"{name}: not a CSV text file (it holds NUL bytes); save it as CSV UTF-8")
+    return text
+
+
+def _next_row(reader: Any, name: str) -> list[str] | None:
+    try:
+        return next(reader)  # type: ignore[no-any-return]
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        raise UsageError(f"{name}:{reader.line_num}: not valid CSV: {exc}") from None
+
+
+def _columns(header: list[str], name: str) -> dict[str, int]:
+    names = [h.strip().lower() for h in header]
+    if len(names) == 1 and any(sep in header[0] for sep in ";\t"):
+        raise UsageError(f"{name}:1: the header has one column; expected comma-separated values, not semicolons or tabs")
+    unknown = [h for h in names if h not in REQUIRED + OPTIONAL + INFORMATIONAL]
+    missing = [h for h in REQUIRED if h not in names]
+    doubled = sorted({h for h in names if names.count(h) > 1})
+    expected = f"expected columns {','.join(REQUIRED)} and optionally {','.join(OPTIONAL)}"
+    for problem, found in (("unknown column(s)", unknown), ("missing column(s)", missing), ("repeated column(s)", doubled)):
+        if found:
+            raise UsageError(f"{name}:1: {problem} {', '.join(repr(f) for f in found)}; {expected}")
+    return {h: i for i, h in enumerate(names)}
+
+
+def _data_rows(reader: Any, name: str) -> Iterator[tuple[int, list[str]]]:
+    previous = reader.line_num
+    while (cells := _next_row(reader, name)) is not None:
+        line, previous = previous + 1, reader.line_num
+        if any(c.strip() for c in cells):
+            yield line, cells
+
+
+class Catalog:
+    """The active pledges' indicators, each validated into a model once, on first use."""
+
+    def __init__(self, db: Database) -> None:
+        self.specs = {pid: (sha, {i["id"]: i for i in spec.get("indicators", [])}) for pid, sha, spec in definitions(db)}
+        self.models: dict[tuple[str, str], Indicator] = {}
+
+    def indicator(self, pledge_id: str, indicator_id: str) -> Indicator:
+        """Return the indicator model, or raise ValueError naming the unknown pledge or indicator."""
+        found = self.models.get((pledge_id, indicator_id))
+        if found is not None:
+            return found
+        if pledge_id not in self.specs:
+            raise ValueError(f"pledge: unknown pledge {pledge_id!r}; `tracker status` lists the ids")
+        known = self.specs[pledge_id][1]
+        if indicator_id not in known:
+            raise ValueError(f"indicator: pledge {pledge_id!r} has no indicator {indicator_id!r} (known: {', '.join(known) or 'none'})")
+        model = self.models[(pledge_id, indicator_id)] = Indicator.model_validate(known[indicator_id])
+        return model
+
+
+def check(data: CsvFile, catalog: Catalog, today: date, advance: Callable[[int], None] | None = None) -> Checked:
+    """Check every row; collect the readings of good rows and one `file:line: message` per bad row."""
+    result = Checked()
+    for count, (line, cells) in enumerate(data.rows, start=1):
+        try:
+            reading = _check_row(cells, data, catalog, today)
+        except ValueError as exc:
+            result.problems.append(f"{data.name}:{line}: {exc}")
+        else:
+            result.readings.append(reading)
+            result.indicators.add((reading[0], reading[1]))
+            result.pledges[reading[0]] = catalog.specs[reading[0]][0]
+        if advance and count % 1000 == 0:
+            advance(1000)
+    if advance:
+        advance(len(data.rows) % 1000)
+    return result
+
+
+def _check_row(cells: list[str], data: CsvFile, catalog: Catalog, today: date) -> ReadingRow:
+    if len(cells) > data.width:
+        raise ValueError(f"{len(cells)} fields, but the header has {data.width}")
+
+    def cell(column: str) -> str:
+        index = data.columns.get(column)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    pledge_id, indicator_id = _required(cell, "pledge"), _required(cell, "indicator")
+    indicator = catalog.indicator(pledge_id, indicator_id)
+    day, raw = _day(_required(cell, "date"), today), _required(cell, "value")
+    try:
+        value = check_value(indicator, text_option(raw, "value", 500))
+        source, note = source_option(cell("source") or None, "source"), text_option(cell("note") or None, "note")
+    except UsageError as exc:
+        raise ValueError(str(exc)) from None
+    except ValueError as exc:
+        raise ValueError(f"value: {exc}") from None
+    number = value if isinstance(value, float) else None
+    return (pledge_id, indicator_id, day.isoformat(), number, None if number is not None else str(value), source, note or None)
+
+
+def _required(cell: Callable[[str], str], column: str) -> str:
+    value = cell(column)
+    if not value:
+        raise ValueError(f"{column}: empty")
+    return value
+
+
+def _day(text: str, today: date) -> date:
+    try:
+        day = parse_day(text)
+    except ValueError as exc:
+        raise ValueError(f"date: {exc}") from None
+    if day > today:
+        raise ValueError(f"date: {day} is after today ({today}); record what has happened, not what is planned")
+    return day
+
+
+def problem_lines(problems: list[str], limit: int = MAX_SHOWN) -> list[str]:
+    """Return at most `limit` problems, then how many more there are."""
+    shown = problems[:limit]
+    if len(problems) > limit:
+        shown.append(f"... and {len(problems) - limit} more bad rows")
+    return shown
