@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -21,7 +22,7 @@ contacts: [desk{n}@example.org, focal{n}@example.org]
 due: 2027-03-31
 sources: [{{document: seed.txt, quote: "we will"}}]
 """
-KILL_POINTS = 12
+KILL_POINTS = 17
 
 
 def _workspace(root: Path) -> Path:
@@ -63,3 +64,68 @@ def test_sigkill_during_remind_loses_nothing(tmp_path: Path) -> None:
     finally:
         controller.stop()
     assert duplicates <= KILL_POINTS, "a duplicate is only possible for the one message in flight at the kill"
+
+
+def _kill_after(argv: list[str], env: dict[str, str], delay: float) -> None:
+    victim = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        victim.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        victim.send_signal(signal.SIGKILL)
+        victim.wait()
+
+
+def _integrity(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_sigkill_during_sync_keeps_the_store_whole(workspace: Path) -> None:
+    """A sync killed anywhere leaves a consistent database with every earlier commit; the next one completes it."""
+    rng = random.Random(7)
+    env = {**os.environ, "TRACKER_WORKSPACE": str(workspace), "TRACKER_TODAY": "2026-11-23"}
+    tracker = [sys.executable, "-m", "tracker"]
+    assert subprocess.run([*tracker, "update", "mine-action-csdg", "--status", "stalled", "--note", "committed"], env=env, check=False).returncode == 0
+    for point in range(KILL_POINTS):
+        for path in (workspace / "pledges").glob("*.yaml"):
+            if not path.name.startswith("_"):
+                text = path.read_text(encoding="utf-8").replace("\ndue: ", f"\n# edit {point}\ndue: ", 1)
+                path.write_text(text, encoding="utf-8")
+        _kill_after([*tracker, "sync"], env, rng.uniform(0.05, 0.8))
+        _integrity(workspace / "tracker.db")
+        conn = sqlite3.connect(workspace / "tracker.db")
+        assert conn.execute("SELECT note FROM status_updates").fetchall() == [("committed",)]
+        files = conn.execute("SELECT count(*) FROM source_files").fetchone()[0]
+        assert files in (0, 13), "a sync commits all files or none"
+        conn.close()
+    assert subprocess.run([*tracker, "sync"], env=env, capture_output=True, check=False).returncode == 0
+    assert sqlite3.connect(workspace / "tracker.db").execute("SELECT count(*) FROM pledges").fetchone() == (12,)
+
+
+@pytest.mark.slow
+def test_sigkill_during_report_save_leaves_no_half_file(workspace: Path) -> None:
+    """A report killed while saving leaves each file whole or absent, never half-written, and no stray temp file counts."""
+    rng = random.Random(11)
+    env = {**os.environ, "TRACKER_WORKSPACE": str(workspace), "TRACKER_TODAY": "2026-11-27"}
+    argv = [sys.executable, "-m", "tracker", "report", "weekly", "--save"]
+    reports = workspace / "reports"
+    for _ in range(KILL_POINTS):
+        for path in reports.glob("2026-W48.*"):
+            path.unlink()
+        _kill_after(argv, env, rng.uniform(0.05, 1.0))
+        for path in reports.glob("2026-W48.*"):
+            text = path.read_text(encoding="utf-8")
+            if path.suffix == ".json":
+                json.loads(text)
+            elif path.suffix == ".html":
+                assert text.rstrip().endswith("</html>")
+            else:
+                assert text.startswith("# Weekly pledge report") and text.endswith("\n")
+        _integrity(workspace / "tracker.db")
+    assert all(p.name.startswith(".") for p in reports.glob("*.tmp")), "temporary files are hidden from readers"
+    assert subprocess.run(argv, env=env, capture_output=True, check=False).returncode == 0
+    assert sorted(p.name for p in reports.glob("2026-W48.*")) == ["2026-W48.html", "2026-W48.json", "2026-W48.md"]
