@@ -59,7 +59,7 @@ def test_daemon_ticks_saves_the_report_refuses_a_twin_and_stops_on_sigterm(works
         _, rest = daemon.communicate(timeout=60)
     assert daemon.returncode == 0, rest
     assert any("tick:" in line for line in lines)
-    assert sorted(p.name for p in (workspace / "reports").iterdir()) == ["2026-W47.html", "2026-W47.json", "2026-W47.md"]
+    assert sorted(p.name for p in (workspace / "reports").iterdir()) == ["2026-W47.html", "2026-W47.json", "2026-W47.md", "deadlines.ics"]
     assert inbox.messages, "the first tick should have sent the catalog's due reminders"
     conn = sqlite3.connect(workspace / "tracker.db")
     assert conn.execute("SELECT name FROM heartbeats").fetchall() == [("daemon",)]
@@ -132,5 +132,5 @@ def test_weekly_job_saves_once_a_week_and_tells_the_report_channels(workspace: P
         again = reporting.scheduled(db, ws, date(2026, 11, 30))
     finally:
         del os.environ["TRACKER_REPORT_URLS"]
-    assert [p.name for p in first] == ["2026-W48.md", "2026-W48.html", "2026-W48.json"] and again == []
+    assert [p.name for p in first] == ["2026-W48.md", "2026-W48.html", "2026-W48.json", "deadlines.ics"] and again == []
     assert len(received) == 1 and "Weekly pledge report 2026-W48" in str(received[0]["title"])

@@ -162,4 +162,4 @@ def source_option(value: str | None, option: str) -> str | None:
     return text
 
 
-from tracker import commands, commands_iati  # noqa: F401  (the commands attach themselves to `cli`)
+from tracker import commands, commands_iati, commands_io  # noqa: F401  (the commands attach themselves to `cli`)

@@ -6,17 +6,24 @@ import contextlib
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 
 def atomic_write(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder, then rename it into place."""
+    atomic_write_chunks(path, [text])
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
+    """Write text produced in pieces (never whole in memory) atomically: the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _clear_leftovers(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp).chmod(0o644)

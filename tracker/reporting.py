@@ -81,6 +81,9 @@ def scheduled(db: Database, workspace: Workspace, today: date, force: bool = Fal
         return []
     data = weekly(db, workspace, today, week)
     paths = save(data, workspace.reports_dir)
+    from tracker.calendar_ics import write_deadlines_ics
+
+    paths.append(write_deadlines_ics(db, workspace, today))
     store.record_report_run(db, week, datetime.now(UTC).isoformat(), today, [str(p) for p in paths])
     _announce(data, workspace, paths)
     return paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -14,6 +15,16 @@ from tracker.errors import ConflictError
 
 BATCH = 5000
 ReadingRow = tuple[str, str, str, float | None, str | None, str | None, str | None]
+
+
+@contextlib.contextmanager
+def read_snapshot(db: Database) -> Iterator[Database]:
+    """Run a series of reads in one transaction, so a long export sees one consistent state while others write."""
+    db.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.conn.rollback()
 
 
 def due_revisions(db: Database) -> dict[tuple[str, str, str], int]:
@@ -29,6 +40,11 @@ def definitions(db: Database) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Yield every active pledge's id, file hash and stored definition, in id order."""
     for pledge_id, sha, text in db.conn.execute("SELECT id, sha256, definition FROM pledges WHERE removed_at IS NULL ORDER BY id"):
         yield pledge_id, sha, json.loads(text)
+
+
+def active_pledge_ids(db: Database) -> set[str]:
+    """Return the ids of the pledges whose files still exist."""
+    return {r[0] for r in db.conn.execute("SELECT id FROM pledges WHERE removed_at IS NULL")}
 
 
 def _cursor(db: Database, sql: str, params: Sequence[Any] = ()) -> Iterator[sqlite3.Row]:
