@@ -158,3 +158,19 @@ def test_terminal_escapes_in_notes_cannot_be_stored(tracker: Tracker) -> None:
     """An escape sequence typed into a note is refused rather than replayed to every later reader."""
     result = tracker("update", "gcm-implementation-plan", "--status", "in-progress", "--note", "\x1b]8;;http://evil\x07x")
     assert result.exit_code == 2
+
+
+def test_line_breaks_in_one_line_fields_are_refused(tracker: Tracker) -> None:
+    """A title with a line break could forge an e-mail header or a calendar line: it is refused with its line."""
+    path = tracker.root / GCM
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(['title: "Plan\\nBcc: someone@example.org"', *lines[1:]]) + "\n", encoding="utf-8")
+    result = tracker("validate")
+    assert result.exit_code == 3 and "gcm-implementation-plan.yaml:1: title:" in result.stderr
+
+
+def test_negative_readings_need_no_double_dash(tracker: Tracker) -> None:
+    """`tracker record ID IND -5` takes -5 as the value, not as an option."""
+    path = tracker.root / "pledges" / "mine-action-csdg.yaml"
+    assert tracker("record", "mine-action-csdg", "contaminated-area-remaining", "-5").exit_code == 0
+    assert path.exists()

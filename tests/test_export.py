@@ -28,9 +28,9 @@ CSV_HEADERS = {
     "updates": ["pledge", "date", "status", "note", "source", "recorded_at"],
     "milestones": ["pledge", "milestone", "title", "due", "due_date", "precision", "assumed", "done_on", "evidence", "days_left"],
 }
-HOSTILE_TITLE = "<script>alert('x')</script>, commas; semicolons: back\\slash\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:forged"
+HOSTILE_TITLE = "<script>alert('x')</script>, commas; semicolons: back\\slash END:VEVENT BEGIN:VEVENT SUMMARY:forged"
 HOSTILE_PLEDGE = """\
-title: "<script>alert('x')</script>, commas; semicolons: back\\\\slash\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:forged"
+title: "<script>alert('x')</script>, commas; semicolons: back\\\\slash END:VEVENT BEGIN:VEVENT SUMMARY:forged"
 owner: "Ministry of \\"Quotes\\", Tests; and <b>tags</b>"
 due: 2027-03-31
 sources: [{document: seed.txt, quote: "we will"}]
@@ -141,7 +141,7 @@ def test_alarms_follow_the_configured_lead_times(tracker: Tracker, workspace: Pa
 
 
 def test_hostile_text_is_escaped(tracker: Tracker, workspace: Path) -> None:
-    """Commas, semicolons, backslashes, quotes, tags and line breaks in a title survive as text and forge no event."""
+    """Commas, semicolons, backslashes, quotes and tags in a title survive as text and forge no event (line breaks are refused earlier)."""
     (workspace / "pledges" / "hostile.yaml").write_text(HOSTILE_PLEDGE, encoding="utf-8")
     text = export_ics(tracker)
     found = events(text)

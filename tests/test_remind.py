@@ -57,7 +57,7 @@ def test_one_email_per_lead_time_and_recipient(ws: Path, smtp: tuple[mail.Inbox,
         day += timedelta(days=1)
     pledge = [s for s in inbox.to("desk@example.org") if "pledge due" in s]
     assert [s.rsplit(": ", 1)[1] for s in pledge] == [
-        "due in 90 days", "due in 30 days", "due in 7 days", "due in 1 days", "due today", "overdue by 7 days", "overdue by 14 days",
+        "due in 90 days", "due in 30 days", "due in 7 days", "due in 1 day", "due today", "overdue by 7 days", "overdue by 14 days",
     ]
     assert sorted(inbox.to("focal@example.org")) == sorted(inbox.to("desk@example.org"))
     assert [s.rsplit(": ", 1)[1] for s in inbox.to("boss@example.org")] == ["overdue by 14 days"]
@@ -103,7 +103,7 @@ def test_the_message_says_what_when_how_late_health_and_how_to_record(ws: Path, 
     inbox, url = smtp
     remind(ws, url, DUE - timedelta(days=1))
     _, subject, body = next(m for m in inbox.messages if m[0] == "desk@example.org")
-    assert subject == "[tracker] pledge due — Test pledge with one milestone: due in 1 days"
+    assert subject == "[tracker] pledge due — Test pledge with one milestone: due in 1 day"
     for part in ("When: 2027-03-31", "Days left: 1", "Health: ", "Last update: no status reported yet",
                  'tracker update test-pledge --status in-progress --note "..."'):
         assert part in body

@@ -92,7 +92,7 @@ def update(app: App, pledge_id: str, new_status: str, note: str, source: str | N
     click.echo(f"{pledge_id}: reported {new_status} on {day}")
 
 
-@cli.command()
+@cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("pledge_id", metavar="ID")
 @click.argument("indicator_id", metavar="INDICATOR")
 @click.argument("value")

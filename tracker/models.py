@@ -23,6 +23,8 @@ from tracker.dates import FuzzyDate, parse_fuzzy
 Fuzzy = Annotated[FuzzyDate, BeforeValidator(parse_fuzzy), PlainSerializer(str, return_type=str)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
+# One-line fields end up in e-mail subjects, calendar summaries and table cells: no line breaks.
+Line = Annotated[str, Field(min_length=1, max_length=500, pattern=r"^[^\r\n\u2028\u2029]*$")]
 Email = Annotated[str, Field(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$", max_length=254)]
 Framework = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]*:[A-Za-z0-9.\-]+$")]
 
@@ -94,7 +96,7 @@ DateField = Annotated[DateSpec, BeforeValidator(_date_spec)]
 class Source(_Model):
     """Where a pledge comes from: a seed document or a URL, with a verbatim quote."""
 
-    document: Text | None = Field(None, description="file name of a source document (e.g. a seed text)")
+    document: Line | None = Field(None, description="file name of a source document (e.g. a seed text)")
     url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] | None = Field(
         None, description="http(s) address of the source"
     )
@@ -130,11 +132,11 @@ class Indicator(_Model):
     """A measurable sign of progress, shaped like an IATI result indicator."""
 
     id: Slug
-    title: Text
+    title: Line
     kind: Kind = Field(description="number | percent | yes-no | qualitative")
     unit: Annotated[str, Field(max_length=80)] | None = None
     direction: Direction = Field("increase", description="increase | decrease: which way is better")
-    levels: list[Text] | None = Field(None, description="ordered levels, worst first, for an ordinal qualitative indicator")
+    levels: list[Line] | None = Field(None, description="ordered levels, worst first, for an ordinal qualitative indicator")
     baseline: Point | None = None
     target: Point | None = None
     method: Method = Field("auto", description="auto | cagr-ratio | linear")
@@ -185,7 +187,7 @@ class Milestone(Assumable):
     """A dated step of a pledge; `done` is recorded from the CLI."""
 
     id: Slug
-    title: Text
+    title: Line
     due: Fuzzy = Field(description="when the step is due: 2026, 2026-Q1, 2026-05 or 2026-05-17")
     sources: list[Source] = Field(default_factory=list)
 
@@ -202,12 +204,12 @@ class Pledge(_Model):
     """One commitment, read from `pledges/<id>.yaml` (the id is the file stem)."""
 
     id: Slug
-    title: Text
+    title: Line
     summary: Annotated[str, Field(max_length=10000)] | None = None
-    owner: Text
+    owner: Line
     contacts: list[Email] = Field(default_factory=list)
     escalation: list[Email] = Field(default_factory=list)
-    partners: list[Text] = Field(default_factory=list)
+    partners: list[Line] = Field(default_factory=list)
     frameworks: list[Framework] = Field(default_factory=list)
     start: DateField | None = None
     due: DateField
@@ -243,7 +245,7 @@ class Review(Assumable):
     """A dated event pledges are examined at; `every_years` makes it recur from `first`."""
 
     id: Slug
-    title: Text
+    title: Line
     first: Fuzzy
     every_years: Annotated[int, Field(ge=1, le=50)] | None = None
     sources: list[Source] = Field(default_factory=list)

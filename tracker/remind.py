@@ -91,8 +91,9 @@ def _entry(slot: Slot, status: str, today: date, now: str, title: str | None) ->
 def subject_for(what: str, title: str | None, due: date, today: date) -> str:
     """Return a reminder's subject: what, for which pledge, and how soon."""
     days = (due - today).days
-    when = "due today" if days == 0 else f"due in {days} days" if days > 0 else f"overdue by {-days} days"
-    return f"[tracker] {what}{f' — {title}' if title else ''}: {when}"
+    count = f"{abs(days)} day{'' if abs(days) == 1 else 's'}"
+    when = "due today" if days == 0 else f"due in {count}" if days > 0 else f"overdue by {count}"
+    return " ".join(f"[tracker] {what}{f' — {title}' if title else ''}: {when}".split())
 
 
 def _alerts(states: list[PledgeState], people: dict[str, dict[str, Any]], seen: dict[str, tuple[str, bool, bool]],
@@ -193,7 +194,7 @@ def body_for(row: dict[str, Any], state: PledgeState | None, today: date) -> str
     when = row["deadline_text"] if row["precision"] == "day" else f"by the end of {row['deadline_text']} ({row['deadline_date']})"
     lines = [f"What: {row['what']}", f"When: {when}"]
     if row["kind"] != "progress":
-        lines.append("Days left: due today" if days == 0 else f"Days left: {days}" if days > 0 else f"Overdue by {-days} days")
+        lines.append("Days left: due today" if days == 0 else f"Days left: {days}" if days > 0 else f"Overdue by {-days} day{'' if days == -1 else 's'}")
     if state is not None:
         lines += _pledge_lines(state, row)
     return "\n".join(lines) + "\n"

@@ -175,6 +175,7 @@ def milestone_rows(db: Database, today: date, pledge_id: str | None = None) -> l
         SELECT m.pledge_id, m.id, m.title, m.due_text, m.due_date, m.due_precision, m.assumed,
                c.date AS done_on, c.evidence
         FROM milestones m
+        JOIN pledges p ON p.id = m.pledge_id AND p.removed_at IS NULL
         LEFT JOIN milestone_completions c ON c.pledge_id = m.pledge_id AND c.milestone_id = m.id AND c.date <= :t
         WHERE m.removed_at IS NULL {where} ORDER BY m.pledge_id, m.position
         """,
