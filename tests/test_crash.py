@@ -129,3 +129,31 @@ def test_sigkill_during_report_save_leaves_no_half_file(workspace: Path) -> None
     assert all(p.name.startswith(".") for p in reports.glob("*.tmp")), "temporary files are hidden from readers"
     assert subprocess.run(argv, env=env, capture_output=True, check=False).returncode == 0
     assert sorted(p.name for p in reports.glob("2026-W48.*")) == ["2026-W48.html", "2026-W48.json", "2026-W48.md"]
+
+
+@pytest.mark.slow
+def test_sigkill_during_import_records_all_or_nothing(workspace: Path, tmp_path: Path) -> None:
+    """An import killed anywhere has recorded either every row or none, next to the readings committed before."""
+    rng = random.Random(13)
+    rows = ["pledge,indicator,date,value,source,note"]
+    rows += [f"mine-action-csdg,contaminated-area-remaining,{2000 + n % 26}-{1 + n % 12:02d}-15,{n % 997},survey,row {n}" for n in range(20_000)]
+    csv = tmp_path / "readings.csv"
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    env = {**os.environ, "TRACKER_WORKSPACE": str(workspace), "TRACKER_TODAY": "2026-11-23"}
+    tracker = [sys.executable, "-m", "tracker"]
+    record = [*tracker, "record", "mine-action-csdg", "contaminated-area-remaining", "1234", "--date", "2020-01-01"]
+    assert subprocess.run(record, env=env, check=False).returncode == 0
+    imported = 0
+    for _ in range(KILL_POINTS):
+        _kill_after([*tracker, "import", "readings", str(csv)], env, rng.uniform(0.05, 2.0))
+        _integrity(workspace / "tracker.db")
+        conn = sqlite3.connect(workspace / "tracker.db")
+        count = conn.execute("SELECT count(*) FROM readings").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM readings WHERE value_num = 1234").fetchone() == (1,)
+        conn.close()
+        assert (count - 1) % 20_000 == 0, f"{count - 1} rows: an import is all or nothing"
+        imported = count - 1
+    finished = subprocess.run([*tracker, "import", "readings", str(csv)], env=env, capture_output=True, text=True, check=False)
+    assert finished.returncode == 0 and "imported 20000 readings" in finished.stdout.replace(",", "")
+    conn = sqlite3.connect(workspace / "tracker.db")
+    assert conn.execute("SELECT count(*) FROM readings").fetchone() == (imported + 20_001,)
