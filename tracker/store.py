@@ -270,11 +270,9 @@ def apply_sync(db: Database, batch: SyncBatch, today: date) -> list[dict[str, An
             db.execute("UPDATE pledges SET removed_at = ? WHERE path = ? AND removed_at IS NULL", [now, path])
         for path in set(current) - set(batch.files):
             db.execute("DELETE FROM source_files WHERE path = ?", [path])
-        table(db, "source_files").upsert_all(
-            ({"path": p, "size": s[0], "mtime_ns": s[1], "sha256": s[2], "synced_at": now}
-             for p, s in batch.files.items() if current.get(p) != s),
-            pk="path",
-        )
+        for p, state in batch.files.items():
+            if current.get(p) != state:
+                upsert(db, "source_files", {"path": p, "size": state[0], "mtime_ns": state[1], "sha256": state[2], "synced_at": now}, ("path",))
     return revisions
 
 
@@ -288,14 +286,19 @@ class SyncBatch:
     removed: list[str]
 
 
+def upsert(db: Database, name: str, row: dict[str, Any], keys: tuple[str, ...]) -> None:
+    """Insert a row or update it in place (column names are ours, never user input)."""
+    columns = ", ".join(row)
+    marks = ", ".join(f":{c}" for c in row)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in row if c not in keys)
+    db.conn.execute(f"INSERT INTO {name} ({columns}) VALUES ({marks}) ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}", row)
+
+
 def _sync_reviews(db: Database, reviews: dict[str, Review], now: str) -> None:
     db.execute("UPDATE reviews SET removed_at = ? WHERE removed_at IS NULL", [now])
     for review in reviews.values():
-        table(db, "reviews").upsert(
-            {"id": review.id, "title": review.title, "first": str(review.first), "every_years": review.every_years,
-             "definition": review.model_dump_json(), "removed_at": None},
-            pk="id",
-        )
+        upsert(db, "reviews", {"id": review.id, "title": review.title, "first": str(review.first), "every_years": review.every_years,
+             "definition": review.model_dump_json(), "removed_at": None}, ("id",))
 
 
 def _revision(pledge_id: str, kind: str, item_id: str, field: str, old: str | None, new: str | None, today: date, now: str) -> dict[str, Any]:
@@ -309,15 +312,12 @@ def _sync_pledge(db: Database, path: str, sha: str, pledge: Pledge, today: date,
     new_due = str(pledge.due.date)
     if old and old[0]["due_text"] != new_due:
         revisions.append(_revision(pledge.id, "pledge", pledge.id, "due", old[0]["due_text"], new_due, today, now))
-    table(db, "pledges").upsert(
-        {"id": pledge.id, "title": pledge.title, "owner": pledge.owner,
+    upsert(db, "pledges", {"id": pledge.id, "title": pledge.title, "owner": pledge.owner,
          "start_text": str(pledge.start.date) if pledge.start else None, "due_text": new_due,
          "due_date": pledge.due.date.end.isoformat(), "due_precision": pledge.due.date.precision,
          "frameworks": json.dumps(pledge.frameworks), "reviews": json.dumps(pledge.reviews),
          "report_every_days": pledge.report_every_days, "path": path, "sha256": sha,
-         "definition": pledge.model_dump_json(), "synced_at": now, "removed_at": None},
-        pk="id",
-    )
+         "definition": pledge.model_dump_json(), "synced_at": now, "removed_at": None}, ("id",))
     revisions += _sync_milestones(db, pledge, today, now) + _sync_indicators(db, pledge, today, now)
     if revisions:
         table(db, "revisions").insert_all(revisions)
@@ -330,11 +330,8 @@ def _sync_milestones(db: Database, pledge: Pledge, today: date, now: str) -> lis
     for position, m in enumerate(pledge.milestones):
         if m.id in existing and existing[m.id]["due_text"] != str(m.due):
             revisions.append(_revision(pledge.id, "milestone", m.id, "due", existing[m.id]["due_text"], str(m.due), today, now))
-        table(db, "milestones").upsert(
-            {"pledge_id": pledge.id, "id": m.id, "position": position, "title": m.title, "due_text": str(m.due),
-             "due_date": m.due.end.isoformat(), "due_precision": m.due.precision, "assumed": int(m.assumed), "removed_at": None},
-            pk=("pledge_id", "id"),
-        )
+        upsert(db, "milestones", {"pledge_id": pledge.id, "id": m.id, "position": position, "title": m.title, "due_text": str(m.due),
+             "due_date": m.due.end.isoformat(), "due_precision": m.due.precision, "assumed": int(m.assumed), "removed_at": None}, ("pledge_id", "id"))
     gone = set(existing) - {m.id for m in pledge.milestones}
     for milestone_id in gone:
         db.execute("UPDATE milestones SET removed_at = coalesce(removed_at, ?) WHERE pledge_id = ? AND id = ?", [now, pledge.id, milestone_id])
@@ -364,17 +361,14 @@ def _sync_indicators(db: Database, pledge: Pledge, today: date, now: str) -> lis
             old_target = f"{old['target_value']} by {old['target_date']}" if old["target_value"] is not None else None
             if old_target != new_target:
                 revisions.append(_revision(pledge.id, "indicator", ind.id, "target", old_target, new_target, today, now))
-        table(db, "indicators").upsert(
-            {"pledge_id": pledge.id, "id": ind.id, "position": position, "title": ind.title, "kind": ind.kind,
+        upsert(db, "indicators", {"pledge_id": pledge.id, "id": ind.id, "position": position, "title": ind.title, "kind": ind.kind,
              "unit": ind.unit, "direction": ind.direction,
              "baseline_value": canonical(ind.baseline.value) if ind.baseline else None,
              "baseline_date": str(ind.baseline.date) if ind.baseline else None,
              "target_value": canonical(ind.target.value) if ind.target else None,
              "target_date": str(ind.target.date) if ind.target else None, "removed_at": None,
              "method": ind.method, "levels": json.dumps(ind.levels),
-             "thresholds": json.dumps(ind.thresholds.model_dump() if ind.thresholds else None)},
-            pk=("pledge_id", "id"),
-        )
+             "thresholds": json.dumps(ind.thresholds.model_dump() if ind.thresholds else None)}, ("pledge_id", "id"))
     for indicator_id in set(existing) - {i.id for i in pledge.indicators}:
         db.execute("UPDATE indicators SET removed_at = coalesce(removed_at, ?) WHERE pledge_id = ? AND id = ?", [now, pledge.id, indicator_id])
     return revisions
