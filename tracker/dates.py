@@ -109,11 +109,6 @@ def parse_day(value: str) -> date:
         raise ValueError(f"not a calendar date: {value!r} ({exc})") from None
 
 
-def days_between(start: date, end: date) -> int:
-    """Return whole days from `start` to `end` (negative when `end` is earlier)."""
-    return (end - start).days
-
-
 def iso_week_bounds(week: str) -> tuple[date, date]:
     """Return Monday and Sunday of an ISO week written `2026-W48`."""
     match = re.fullmatch(r"(\d{4})-W(\d{2})", week.strip())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date as Date
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -249,12 +248,3 @@ class Review(Assumable):
     first: Fuzzy
     every_years: Annotated[int, Field(ge=1, le=50)] | None = None
     sources: list[Source] = Field(default_factory=list)
-
-    def next_occurrence(self, today: Date) -> FuzzyDate:
-        """Return the first occurrence whose deadline is today or later."""
-        occurrence = self.first
-        if not self.every_years:
-            return occurrence
-        while occurrence.end < today:
-            occurrence = occurrence.add_years(self.every_years)
-        return occurrence

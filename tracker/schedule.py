@@ -9,7 +9,6 @@ import os
 import signal
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutionEvent
@@ -87,11 +86,6 @@ def run(workspace: Workspace, tick: Callable[[], None], weekly: Callable[[], Non
                  workspace.settings.tick_minutes, workspace.settings.weekly_day, workspace.settings.weekly_time)
         scheduler.start()
         log.info("tracker daemon stopped")
-
-
-def lock_path(workspace: Workspace) -> Path:
-    """Return the daemon's lock file."""
-    return workspace.root / LOCK_FILE
 
 
 def now_utc() -> str:

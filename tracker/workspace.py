@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -196,8 +195,3 @@ def _int(path: Path, table: dict[str, object], key: str, default: int, prefix: s
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise WorkspaceError(f"{path.name}: {prefix}{key}: expected a whole number of days {low}-{high}, got {value!r}")
     return value
-
-
-def env_or(value: str | None, name: str) -> str | None:
-    """Return an option's value, else the environment variable's, else None."""
-    return value if value else os.environ.get(name) or None
