@@ -107,18 +107,14 @@ def console() -> Any:
 
 def parse_date(value: str | None, app: App, option: str) -> date:
     """Parse an option date, defaulting to today; refuse dates after today."""
-    from tracker.dates import parse_day
+    from tracker.dates import past_day
 
-    today = app.today
     if value is None:
-        return today
+        return app.today
     try:
-        day = parse_day(value)
+        return past_day(value, app.today)
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from None
-    if day > today:
-        raise UsageError(f"{option}: {day} is after today ({today}); record what has happened, not what is planned")
-    return day
 
 
 @click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -119,3 +119,11 @@ def iso_week_bounds(week: str) -> tuple[date, date]:
     except ValueError as exc:
         raise ValueError(f"no such ISO week: {week!r} ({exc})") from None
     return monday, monday + timedelta(days=6)
+
+
+def past_day(text: str, today: date) -> date:
+    """Parse a day on which something happened: YYYY-MM-DD and not after `today`."""
+    day = parse_day(text)
+    if day > today:
+        raise ValueError(f"{day} is after today ({today}); record what has happened, not what is planned")
+    return day

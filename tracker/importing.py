@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from tracker.cli import source_option, text_option
-from tracker.dates import parse_day
+from tracker.dates import past_day
 from tracker.errors import UsageError
 from tracker.models import Indicator, check_value
 from tracker.store_io import ReadingRow, definitions
@@ -173,12 +173,9 @@ def _required(cell: Callable[[str], str], column: str) -> str:
 
 def _day(text: str, today: date) -> date:
     try:
-        day = parse_day(text)
+        return past_day(text, today)
     except ValueError as exc:
         raise ValueError(f"date: {exc}") from None
-    if day > today:
-        raise ValueError(f"date: {day} is after today ({today}); record what has happened, not what is planned")
-    return day
 
 
 def problem_lines(problems: list[str], limit: int = MAX_SHOWN) -> list[str]:
