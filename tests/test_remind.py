@@ -13,7 +13,7 @@ import mail
 import pytest
 from click.testing import CliRunner, Result
 
-from tracker import store
+from tracker import store, store_outbox
 from tracker.cli import cli
 from tracker.remind import tick
 from tracker.workspace import open_workspace
@@ -83,7 +83,7 @@ def test_catching_up_after_downtime_sends_one_reminder(ws: Path, smtp: tuple[mai
     pledge = [s for s in inbox.to("desk@example.org") if "pledge due" in s]
     assert [s.rsplit(": ", 1)[1] for s in pledge] == ["overdue by 3 days"]
     db = store.open_db(ws / "tracker.db")
-    superseded = store.outbox_rows(db, "superseded")
+    superseded = store_outbox.outbox_rows(db, "superseded")
     assert {e["lead_days"] for e in superseded if e["recipient"] == "desk@example.org" and "pledge" in e["what"]} == {90, 30, 7, 1}
 
 
@@ -137,11 +137,11 @@ def test_failures_retry_with_backoff_then_die_visibly(ws: Path) -> None:
     finally:
         del os.environ["TRACKER_SMTP_URL"]
     assert outcomes[:5] == [(2, 0), (2, 0), (2, 0), (2, 0), (0, 2)]
-    dead = store.outbox_rows(db, "dead")
+    dead = store_outbox.outbox_rows(db, "dead")
     assert len(dead) == 2 and all("Connection" in (e["last_error"] or "") for e in dead)
     runner = CliRunner().invoke(cli, ["outbox", "retry", str(dead[0]["id"])], env={"TRACKER_WORKSPACE": str(ws)})
     assert runner.exit_code == 0
-    assert store.outbox_rows(db, "pending")[0]["id"] == dead[0]["id"]
+    assert store_outbox.outbox_rows(db, "pending")[0]["id"] == dead[0]["id"]
 
 
 def test_delivery_failure_exits_6_and_outbox_shows_it(ws: Path) -> None:
@@ -212,7 +212,7 @@ def test_dry_run_records_and_sends_nothing(ws: Path, smtp: tuple[mail.Inbox, str
     result = remind(ws, url, DUE, "--dry-run", "--json")
     assert len(json.loads(result.stdout)["would_send"]) == 2
     assert inbox.messages == []
-    assert store.outbox_rows(store.open_db(ws / "tracker.db")) == []
+    assert store_outbox.outbox_rows(store.open_db(ws / "tracker.db")) == []
 
 
 def _tick_env(ws: Path, url: str) -> tuple[object, object]:

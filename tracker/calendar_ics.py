@@ -11,7 +11,7 @@ from typing import Any
 from icalendar import Alarm, Calendar, Event
 from sqlite_utils import Database
 
-from tracker import __version__, store
+from tracker import __version__, store_outbox
 from tracker.dates import parse_fuzzy
 from tracker.files import atomic_write
 from tracker.portfolio import PledgeState, matches, snapshot
@@ -42,7 +42,7 @@ def deadline_calendar(db: Database, workspace: Workspace, today: date, owner: st
     with read_snapshot(db):
         states = [s for s in snapshot(db, today, settings)
                   if matches(s.json, owner, framework) and s.row["reported_status"] not in CLOSED_STATUSES]
-        people, revisions = store.notify_rows(db), due_revisions(db)
+        people, revisions = store_outbox.notify_rows(db), due_revisions(db)
     entries = calendar_entries(states, people, revisions, settings, calendar_domain(workspace.root.name))
     return render(entries, f"Pledge deadlines: {workspace.root.name}")
 

@@ -294,16 +294,16 @@ def outbox(ctx: click.Context, app: App, only: str | None, as_json: bool) -> Non
     """List reminders: pending, sent, failed, dead and superseded (newest first)."""
     if ctx.invoked_subcommand:
         return
-    from tracker import store
+    from tracker import store_outbox
 
-    entries = store.outbox_rows(app.db(), only)
+    entries = store_outbox.outbox_rows(app.db(), only)
     if as_json:
         emit_json(entries)
         return
     from tracker.render_outbox import outbox_table
 
     out = console()
-    out.print(outbox_table(entries, store.outbox_counts(app.db()), out.width))
+    out.print(outbox_table(entries, store_outbox.outbox_counts(app.db()), out.width))
 
 
 @outbox.command("retry")
@@ -312,9 +312,9 @@ def outbox(ctx: click.Context, app: App, only: str | None, as_json: bool) -> Non
 @pass_app
 def outbox_retry(app: App, outbox_id: int) -> None:
     """Put a dead reminder back in the queue; the next tick sends it."""
-    from tracker import store
+    from tracker import store_outbox
 
-    store.retry(app.db(), outbox_id)
+    store_outbox.retry(app.db(), outbox_id)
     click.echo(f"outbox entry {outbox_id} is pending again; `tracker remind` sends it")
 
 

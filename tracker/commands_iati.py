@@ -55,13 +55,13 @@ def export_iati(
     """Write a pledge as an IATI 2.03 activity: indicators with baseline, target and readings as period actuals."""
     from datetime import UTC, datetime
 
-    from tracker import iati, store
+    from tracker import iati_export, store
     from tracker.files import atomic_write
     from tracker.models import Pledge
 
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", lang):
         raise UsageError(f"--lang: expected a language code such as en or km, got {lang!r}")
-    options = iati.ExportOptions(
+    options = iati_export.ExportOptions(
         org_ref=text_option(org_ref, "--org-ref", 200) or "", org_type=text_option(org_type, "--org-type", 20) or "",
         identifier=text_option(identifier, "--identifier", 500) or None, result_type=result_type, lang=lang,
     )
@@ -70,7 +70,7 @@ def export_iati(
     pledge = Pledge.model_validate(store.definition(row))
     readings = {i.id: store.readings_of(db, pledge_id, i.id, today) for i in pledge.indicators}
     status = store.status_rows(db, today, pledge_id)[0]["reported_status"]
-    text = iati.export_activity(pledge, readings, status, today, datetime.now(UTC), options)
+    text = iati_export.export_activity(pledge, readings, status, today, datetime.now(UTC), options)
     if not options.org_ref or not options.org_type:
         click.secho("warning: reporting-org has an empty @ref or @type (the pledge file does not know them); "
                     "pass --org-ref and --org-type before publishing", err=True, fg="yellow")

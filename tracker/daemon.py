@@ -6,7 +6,7 @@ import logging
 import sys
 from datetime import datetime
 
-from tracker import store
+from tracker import store, store_outbox
 from tracker.workspace import Workspace
 
 log = logging.getLogger("tracker.run")
@@ -33,7 +33,7 @@ def tick_job(workspace: Workspace, today_arg: str | None) -> None:
         if reporting.due_for_weekly(local, workspace.settings.weekly_day, workspace.settings.weekly_time):
             for path in reporting.scheduled(db, workspace, local.date()):
                 log.info("weekly report saved: %s", path)
-        store.beat(db, "daemon", now_utc(), local.date(), "tick")
+        store_outbox.beat(db, "daemon", now_utc(), local.date(), "tick")
     finally:
         db.close()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tracker import store
+from tracker import store, store_outbox
 from tracker.portfolio import history, snapshot
 from tracker.store_io import active_pledge_ids, definitions, iter_readings, iter_updates, read_snapshot
 from tracker.workspace import Workspace
@@ -62,7 +62,7 @@ def _json_pieces(db: Database, workspace: Workspace, today: date) -> Iterator[st
         yield from _joined(f"{_dumps(pledge_id)}: {_dumps(history(db, pledge_id))}" for pledge_id, _ in pledges)
         yield '\n}, "readings": ['
         yield from _joined(_dumps(_reading_json(r)) for r in iter_readings(db))
-        yield '\n], "outbox": ' + _dumps(store.outbox_counts(db)) + "}\n"
+        yield '\n], "outbox": ' + _dumps(store_outbox.outbox_counts(db)) + "}\n"
 
 
 def _joined(items: Iterable[str]) -> Iterator[str]:

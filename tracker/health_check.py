@@ -75,11 +75,11 @@ def doctor(workspace: Workspace, now: datetime | None = None) -> list[Check]:
     if not path.exists():
         return [Check("database", "warn", f"{path} does not exist yet; any command creates it")]
     checks = [_permissions(path), _pending(path)]
-    from tracker import store
+    from tracker import store, store_outbox
 
     db = store.open_db(path)
     try:
-        checks += [_integrity(db.conn), _outbox(store.outbox_counts(db)), _daemon(store.heartbeat(db, "daemon"), moment)]
+        checks += [_integrity(db.conn), _outbox(store_outbox.outbox_counts(db)), _daemon(store_outbox.heartbeat(db, "daemon"), moment)]
     finally:
         db.close()
     checks.append(_files(workspace))

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tracker import store
+from tracker import store, store_outbox
 from tracker.dates import FuzzyDate, parse_fuzzy
 from tracker.evaluation import PledgeAssessment, assess_rows, milestone_progress, pledge_health
 from tracker.health import Health
@@ -174,11 +174,11 @@ def history(db: Database, pledge_id: str) -> list[dict[str, Any]]:
 def service_warnings(db: Database, now: datetime) -> list[str]:
     """Return warnings a user must not miss: dead reminders, a daemon that stopped ticking."""
     found = []
-    dead = store.outbox_counts(db).get("dead", 0)
+    dead = store_outbox.outbox_counts(db).get("dead", 0)
     if dead:
         found.append(f"{dead} reminder(s) could not be delivered and gave up (dead): see `tracker outbox --status dead`, "
                      "then `tracker outbox retry ID`")
-    beat = store.heartbeat(db, "daemon")
+    beat = store_outbox.heartbeat(db, "daemon")
     if beat is not None:
         age = now - datetime.fromisoformat(beat["at"])
         if age > timedelta(days=1):

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tracker import store
+from tracker import store_outbox
 from tracker.monitor import Rules, Seen, Slot, Watched, plan, worsened
 from tracker.notify import Channels, send
 from tracker.portfolio import PledgeState, snapshot
@@ -128,19 +128,19 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
     stamp = moment.isoformat(timespec="microseconds")
     channels = Channels.from_settings(settings)
     states = snapshot(db, today, settings)
-    people = store.notify_rows(db)
+    people = store_outbox.notify_rows(db)
     watched = watched_deadlines(states, people, settings, channels)
-    decided = plan(watched, today, store.outbox_known(db))
+    decided = plan(watched, today, store_outbox.outbox_known(db))
     titles = {pid: who["title"] for pid, who in people.items()}
     entries = [_entry(slot, status, today, stamp, titles.get(slot.deadline.pledge_id or "")) for slot, status in decided]
-    alerts, seen = _alerts(states, people, store.watch_rows(db), channels, today, stamp)
+    alerts, seen = _alerts(states, people, store_outbox.watch_rows(db), channels, today, stamp)
     result = TickResult(planned=sum(e["status"] == "pending" for e in entries), superseded=sum(e["status"] == "superseded" for e in entries),
                         alerts=len(alerts))
     if dry_run:
         result.would_send = [_public(e) for e in entries + alerts if e["status"] == "pending"]
         return result
-    store.insert_outbox(db, entries + alerts)
-    store.save_watch(db, seen, today)
+    store_outbox.insert_outbox(db, entries + alerts)
+    store_outbox.save_watch(db, seen, today)
     _deliver(db, states, watched, channels, today, moment, settings.max_attempts, result)
     return result
 
@@ -153,13 +153,13 @@ def _public(entry: dict[str, Any]) -> dict[str, Any]:
 
 def _deliver(db: Database, states: list[PledgeState], watched: list[Watched], channels: Channels, today: date,
              moment: datetime, max_attempts: int, result: TickResult) -> None:
-    owner = store.lease_owner()
+    owner = store_outbox.lease_owner()
     stamp = moment.isoformat(timespec="microseconds")
     open_now = {(w.key, w.date.isoformat()) for w in watched}
     by_id = {s.row["id"]: s for s in states}
-    for row in store.claim(db, owner, stamp, (moment + LEASE).isoformat(timespec="microseconds")):
+    for row in store_outbox.claim(db, owner, stamp, (moment + LEASE).isoformat(timespec="microseconds")):
         if row["kind"] != "progress" and (row["deadline_key"], row["deadline_date"]) not in open_now:
-            store.finish(db, row["id"], owner, {"status": "superseded", "note": "the deadline was met, closed or moved before sending"})
+            store_outbox.finish(db, row["id"], owner, {"status": "superseded", "note": "the deadline was met, closed or moved before sending"})
             result.skipped.append(_public(row))
             continue
         error = send(channels, row["recipient"], subject_for(row["what"], _title(by_id, row), date.fromisoformat(row["deadline_date"]), today)
@@ -175,15 +175,15 @@ def _title(by_id: dict[str, PledgeState], row: dict[str, Any]) -> str | None:
 def _record(db: Database, row: dict[str, Any], owner: str, error: str | None, moment: datetime, max_attempts: int, result: TickResult) -> None:
     stamp = moment.isoformat(timespec="microseconds")
     if error is None:
-        store.finish(db, row["id"], owner, {"status": "sent", "sent_at": stamp, "last_error": None})
+        store_outbox.finish(db, row["id"], owner, {"status": "sent", "sent_at": stamp, "last_error": None})
         result.sent.append(_public({**row, "status": "sent"}))
     elif row["attempts"] >= max_attempts:
-        store.finish(db, row["id"], owner, {"status": "dead", "last_error": error})
+        store_outbox.finish(db, row["id"], owner, {"status": "dead", "last_error": error})
         result.dead.append(_public({**row, "status": "dead", "last_error": error}))
     else:
         wait = BACKOFF_MINUTES[min(row["attempts"], len(BACKOFF_MINUTES)) - 1]
         retry_at = (moment + timedelta(minutes=wait)).isoformat(timespec="microseconds")
-        store.finish(db, row["id"], owner, {"status": "failed", "last_error": error, "next_attempt_at": retry_at})
+        store_outbox.finish(db, row["id"], owner, {"status": "failed", "last_error": error, "next_attempt_at": retry_at})
         result.failed.append(_public({**row, "status": "failed", "last_error": error}))
 
 

@@ -74,17 +74,17 @@ def scheduled(db: Database, workspace: Workspace, today: date, force: bool = Fal
     """Save, once, the weekly report of the ISO week holding yesterday (a Monday run covers the week just ended)."""
     from datetime import UTC, datetime, timedelta
 
-    from tracker import store
+    from tracker import store_outbox
 
     week = week_of(today - timedelta(days=1))
-    if store.report_run(db, week) and not force:
+    if store_outbox.report_run(db, week) and not force:
         return []
     data = weekly(db, workspace, today, week)
     paths = save(data, workspace.reports_dir)
     from tracker.calendar_ics import write_deadlines_ics
 
     paths.append(write_deadlines_ics(db, workspace, today))
-    store.record_report_run(db, week, datetime.now(UTC).isoformat(), today, [str(p) for p in paths])
+    store_outbox.record_report_run(db, week, datetime.now(UTC).isoformat(), today, [str(p) for p in paths])
     _announce(data, workspace, paths)
     return paths
 
