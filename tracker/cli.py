@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
-import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -70,7 +68,11 @@ class TrackerGroup(click.Group):
             for line in str(exc).splitlines() or [type(exc).__name__]:
                 click.echo(f"error: {line}", err=True)
             ctx.exit(exc.exit_code)
-        except sqlite3.DatabaseError as exc:
+        except Exception as exc:
+            # sqlite3 is imported only by commands that open the database; --help must not pay for it.
+            sqlite3 = sys.modules.get("sqlite3")
+            if sqlite3 is None or not isinstance(exc, sqlite3.DatabaseError):
+                raise
             click.echo(f"error: database: {exc}", err=True)
             ctx.exit(EXIT_DATABASE)
 
@@ -94,6 +96,8 @@ def json_option(func: F) -> F:
 
 def emit_json(data: Any) -> None:
     """Print data as UTF-8 JSON: indented on a terminal, compact (and much faster to write) in a pipe."""
+    import json
+
     pretty = sys.stdout.isatty()
     click.echo(json.dumps(data, indent=2 if pretty else None, ensure_ascii=False))
 
