@@ -114,3 +114,16 @@ def test_empty_workspace(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "pledges").mkdir()
     result = CliRunner().invoke(cli, ["status"], env={"TRACKER_WORKSPACE": str(tmp_path)})
     assert result.exit_code == 0 and result.stdout.strip() == "0 pledges"
+
+
+def test_colour_only_on_a_terminal_and_no_color_is_honoured(workspace) -> None:  # type: ignore[no-untyped-def]
+    """A forced terminal gets colours (overdue in red); NO_COLOR takes the colours away again."""
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    env = {"TRACKER_WORKSPACE": str(workspace), "TRACKER_TODAY": "2026-11-23", "COLUMNS": "80", "FORCE_COLOR": "1"}
+    coloured = CliRunner().invoke(cli, ["status"], env=env).stdout
+    assert "\x1b[1;31m" in coloured
+    plain = CliRunner().invoke(cli, ["status"], env={**env, "NO_COLOR": "1"}).stdout
+    assert "\x1b[1;31m" not in plain and "31m" not in plain
