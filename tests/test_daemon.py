@@ -134,3 +134,17 @@ def test_weekly_job_saves_once_a_week_and_tells_the_report_channels(workspace: P
         del os.environ["TRACKER_REPORT_URLS"]
     assert [p.name for p in first] == ["2026-W48.md", "2026-W48.html", "2026-W48.json", "deadlines.ics"] and again == []
     assert len(received) == 1 and "Weekly pledge report 2026-W48" in str(received[0]["title"])
+
+
+def test_job_errors_and_misses_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """A failing or missed job is written to the log, never silent."""
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+
+    from tracker.schedule import _listen
+
+    moment = datetime(2026, 11, 30, 7, tzinfo=UTC)
+    with caplog.at_level("INFO", logger="tracker.run"):
+        _listen(JobExecutionEvent(EVENT_JOB_ERROR, "tick", "default", moment, exception=RuntimeError("disk full")))
+        _listen(JobExecutionEvent(EVENT_JOB_MISSED, "weekly-report", "default", moment))
+    assert "job tick failed: disk full" in caplog.text
+    assert "job weekly-report missed its run time" in caplog.text
