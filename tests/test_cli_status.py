@@ -127,3 +127,19 @@ def test_colour_only_on_a_terminal_and_no_color_is_honoured(workspace) -> None: 
     assert "\x1b[1;31m" in coloured
     plain = CliRunner().invoke(cli, ["status"], env={**env, "NO_COLOR": "1"}).stdout
     assert "\x1b[1;31m" not in plain and "31m" not in plain
+
+
+def test_default_today_is_taken_in_the_workspace_time_zone(workspace) -> None:  # type: ignore[no-untyped-def]
+    """At 20:00 UTC on 23 November it is already 24 November in Phnom Penh (the catalog's time zone)."""
+    import json
+    from datetime import UTC, datetime
+
+    import time_machine
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    with time_machine.travel(datetime(2026, 11, 23, 20, 0, tzinfo=UTC), tick=False):
+        result = CliRunner().invoke(cli, ["status", "--json"], env={"TRACKER_WORKSPACE": str(workspace)})
+    gcm = next(r for r in json.loads(result.stdout) if r["id"] == "gcm-implementation-plan")
+    assert gcm["days_left"] == -328
