@@ -50,13 +50,20 @@ class Slot:
         return f"{self.deadline.key}|{self.deadline.date}|{self.lead_days}|{self.recipient}"
 
 
+def horizon(rules: Rules, today: date) -> date:
+    """Return the oldest slot day a tick still considers: slots before it belong to a past nobody monitored."""
+    return today - timedelta(days=max(rules.before_days, default=0) + 2 * rules.overdue_every_days)
+
+
 def slots(watched: Watched, today: date) -> list[Slot]:
-    """Return every reminder slot of a deadline whose day has come (on or before `today`)."""
+    """Return the reminder slots of a deadline whose day has come, back to the catch-up horizon."""
+    if not watched.recipients and not watched.escalation:
+        return []
     found = []
-    rules = watched.rules
+    rules, oldest = watched.rules, horizon(watched.rules, today)
     for lead in sorted(set(rules.before_days), reverse=True):
         day = watched.date - timedelta(days=lead)
-        if day <= today:
+        if oldest <= day <= today:
             kind = "due" if lead == 0 else "before"
             found += [Slot(watched, lead, day, r, kind) for r in watched.recipients]
     if watched.can_be_overdue:
@@ -66,13 +73,15 @@ def slots(watched: Watched, today: date) -> list[Slot]:
 
 def _overdue(watched: Watched, today: date) -> list[Slot]:
     rules, found = watched.rules, []
-    late = rules.overdue_every_days
+    every = rules.overdue_every_days
+    skipped = max(0, (horizon(rules, today) - watched.date).days // every)
+    late = every * max(1, skipped)
     while watched.date + timedelta(days=late) <= today:
         day = watched.date + timedelta(days=late)
         found += [Slot(watched, -late, day, r, "overdue") for r in watched.recipients]
         if late >= rules.escalate_after_days:
             found += [Slot(watched, -late, day, r, "escalation") for r in watched.escalation if r not in watched.recipients]
-        late += rules.overdue_every_days
+        late += every
     return found
 
 
