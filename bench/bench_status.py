@@ -105,13 +105,16 @@ def fuzzy(rng: random.Random, day: date) -> str:
     return day.isoformat()
 
 
-def pledge_yaml(rng: random.Random, index: int) -> str:
-    """Return the text of one valid pledge file with 3 milestones and 2 indicators."""
+WORDS = {3: "three", 5: "five"}
+
+
+def pledge_yaml(rng: random.Random, index: int, count: int = 3, people: str | None = None) -> str:
+    """Return the text of one valid pledge file with `count` milestones and 2 indicators (`people`: contact lines)."""
     start = date(2021, 1, 1) + timedelta(days=rng.randrange(0, 3 * 365))
     due = TODAY + timedelta(days=rng.randrange(-3 * 365, 6 * 365))
     due_text = fuzzy(rng, due)
-    span = max((due - start).days, 4)
-    steps = sorted(start + timedelta(days=rng.randrange(1, span)) for _ in range(3))
+    span = max((due - start).days, count + 1)
+    steps = sorted(start + timedelta(days=rng.randrange(1, span)) for _ in range(count))
     owner = rng.choice(OWNERS)
     frameworks = ", ".join(f'"{f}"' for f in rng.sample(FRAMEWORKS, rng.randrange(1, 4)))
     reviews = rng.choice(("[imrf]", "[csdg-2030]", "[imrf, mid-term]", "[]"))
@@ -119,7 +122,7 @@ def pledge_yaml(rng: random.Random, index: int) -> str:
         f"""\
   - id: step-{n + 1}
     title: Step {n + 1} of synthetic pledge {index}
-    due: {step.isoformat() if n == 2 else fuzzy(rng, step)}
+    due: {step.isoformat() if n == count - 1 else fuzzy(rng, step)}
     sources:
       - document: bench-{index % 97:03d}.txt
         quote: "step {n + 1} is planned"
@@ -127,15 +130,15 @@ def pledge_yaml(rng: random.Random, index: int) -> str:
         for n, step in enumerate(steps)
     )
     target = rng.randrange(50, 5000)
+    if people is None:
+        people = f"contacts: [desk-{index % 50}@example.org]\nescalation: [oversight@example.org]\n"
     return f"""\
 title: Synthetic pledge {index} on migrant services and civil registration
 summary: >-
   A generated pledge used to measure the tracker on a large portfolio. It has
-  three milestones, a numeric indicator and a yes-no indicator.
+  {WORDS.get(count, count)} milestones, a numeric indicator and a yes-no indicator.
 owner: {owner}
-contacts: [desk-{index % 50}@example.org]
-escalation: [oversight@example.org]
-partners: [IOM, UNICEF]
+{people}partners: [IOM, UNICEF]
 frameworks: [{frameworks}]
 start: {start.year}
 due:

@@ -39,7 +39,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_status import FRAMEWORKS, OWNERS, REVIEWS_YAML, TRACKER_TOML, fuzzy, tracker_command
+from bench_status import REVIEWS_YAML, TRACKER_TOML, tracker_command
+from bench_status import pledge_yaml as bench_status_pledge_yaml
 
 TODAY = date(2026, 11, 27)  # a Friday: the weekly report's week is 2026-W48
 WEEK = "2026-W48"
@@ -76,60 +77,8 @@ def pledge_id(index: int) -> str:
 
 def pledge_yaml(rng: random.Random, index: int, contacts: bool = True) -> str:
     """Return one valid pledge file: bench_status.pledge_yaml's template, with 5 milestones."""
-    start = date(2021, 1, 1) + timedelta(days=rng.randrange(0, 3 * 365))
-    due = TODAY + timedelta(days=rng.randrange(-3 * 365, 6 * 365))
-    due_text = fuzzy(rng, due)
-    span = max((due - start).days, MILESTONES + 1)
-    steps = sorted(start + timedelta(days=rng.randrange(1, span)) for _ in range(MILESTONES))
-    owner = rng.choice(OWNERS)
-    frameworks = ", ".join(f'"{f}"' for f in rng.sample(FRAMEWORKS, rng.randrange(1, 4)))
-    reviews = rng.choice(("[imrf]", "[csdg-2030]", "[imrf, mid-term]", "[]"))
-    milestones = "".join(
-        f"""\
-  - id: step-{n + 1}
-    title: Step {n + 1} of synthetic pledge {index}
-    due: {step.isoformat() if n == MILESTONES - 1 else fuzzy(rng, step)}
-    sources:
-      - document: bench-{index % 97:03d}.txt
-        quote: "step {n + 1} is planned"
-"""
-        for n, step in enumerate(steps)
-    )
-    target = rng.randrange(50, 5000)
     people = f"contacts: [{contact_of(index)}]\nescalation: [oversight@example.org]\n" if contacts else ""
-    return f"""\
-title: Synthetic pledge {index} on migrant services and civil registration
-summary: >-
-  A generated pledge used to measure the tracker at national and global scale. It has
-  five milestones, a numeric indicator and a yes-no indicator.
-owner: {owner}
-{people}partners: [IOM, UNICEF]
-frameworks: [{frameworks}]
-start: {start.year}
-due:
-  date: {due_text}
-  assumed: {"true" if index % 5 == 0 else "false"}
-  reason: generated for the benchmark
-reviews: {reviews}
-report_every_days: {rng.choice((90, 180, 365))}
-sources:
-  - document: bench-{index % 97:03d}.txt
-    quote: "pledge {index} will be achieved by {due_text}"
-milestones:
-{milestones}indicators:
-  - id: people-served
-    title: People served
-    kind: number
-    unit: people
-    direction: increase
-    baseline: {{value: {rng.randrange(0, 50)}, date: {start.year}}}
-    target: {{value: {target}, date: {due.year}}}
-    method: auto
-  - id: law-adopted
-    title: Law adopted
-    kind: yes-no
-    target: {{value: "yes", date: {due.year}}}
-"""
+    return bench_status_pledge_yaml(rng, index, MILESTONES, people)
 
 
 def write_files(root: Path, pledges: int, seed: int, contacts: bool = True) -> None:
