@@ -148,16 +148,19 @@ def _assess_to_target(spec: Spec, points: list[tuple[date, float]], today: date)
     return result
 
 
+def _rated(spec: Spec, method: str, ratio: float, evidence: str) -> Assessment:
+    """Return the verdict of a ratio with the reason that states it and the thresholds it was judged by."""
+    th = spec.thresholds
+    reason = f"{evidence}: ratio {ratio:.2f} (on-track ≥ {th.on_track}, needs-acceleration ≥ {th.needs_acceleration}, regressing < 0)"
+    return Assessment(_verdict(ratio, th), method, [reason], ratio=ratio)
+
+
 def _cagr(spec: Spec, points: list[tuple[date, float]], due: date, target: float) -> Assessment:
     (t0, x0), (t, xt) = points[0], points[-1]
     observed, required = compound(x0, xt, years(t0, t)), compound(x0, target, years(t0, due))
     ratio = observed / required
-    result = Assessment(_verdict(ratio, spec.thresholds), "cagr-ratio", ratio=ratio)
+    result = _rated(spec, "cagr-ratio", ratio, f"observed growth {observed:+.2%}/year vs required {required:+.2%}/year")
     result.terms = {"years_observed": years(t0, t), "years_required": years(t0, due), "cagr_observed": observed, "cagr_required": required}
-    result.reasons.append(
-        f"observed growth {observed:+.2%}/year vs required {required:+.2%}/year: ratio {ratio:.2f} "
-        f"(on-track ≥ {spec.thresholds.on_track}, needs-acceleration ≥ {spec.thresholds.needs_acceleration}, regressing < 0)"
-    )
     pace = math.log1p(observed) if observed > -1 else -math.inf
     remaining = math.log(target) - math.log(xt)
     if pace and remaining / pace > 0:
@@ -170,12 +173,8 @@ def _linear(spec: Spec, points: list[tuple[date, float]], due: date, target: flo
     expected = min(1.0, years(t0, t) / years(t0, due))
     actual = (xt - x0) / (target - x0) if target != x0 else (0.0 if xt == x0 else -1.0)
     ratio = actual / expected
-    result = Assessment(_verdict(ratio, spec.thresholds), "linear", ratio=ratio)
+    result = _rated(spec, "linear", ratio, f"{actual:.0%} of the way from baseline to target vs {expected:.0%} expected by {t}")
     result.terms = {"years_observed": years(t0, t), "years_required": years(t0, due), "expected_share": expected, "actual_share": actual}
-    result.reasons.append(
-        f"{actual:.0%} of the way from baseline to target vs {expected:.0%} expected by {t}: ratio {ratio:.2f} "
-        f"(on-track ≥ {spec.thresholds.on_track}, needs-acceleration ≥ {spec.thresholds.needs_acceleration}, regressing < 0)"
-    )
     slope = (xt - x0) / years(t0, t)
     if slope and (target - xt) / slope > 0:
         result.projected = _after(t, (target - xt) / slope)
