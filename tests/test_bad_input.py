@@ -171,6 +171,8 @@ def test_line_breaks_in_one_line_fields_are_refused(tracker: Tracker) -> None:
 
 def test_negative_readings_need_no_double_dash(tracker: Tracker) -> None:
     """`tracker record ID IND -5` takes -5 as the value, not as an option."""
-    path = tracker.root / "pledges" / "mine-action-csdg.yaml"
+    import json
+
     assert tracker("record", "mine-action-csdg", "contaminated-area-remaining", "-5").exit_code == 0
-    assert path.exists()
+    detail = json.loads(tracker("show", "mine-action-csdg", "--json").stdout)
+    assert detail["indicators"][0]["latest"]["value"] == -5.0
