@@ -143,3 +143,36 @@ def test_default_today_is_taken_in_the_workspace_time_zone(workspace) -> None:  
         result = CliRunner().invoke(cli, ["status", "--json"], env={"TRACKER_WORKSPACE": str(workspace)})
     gcm = next(r for r in json.loads(result.stdout) if r["id"] == "gcm-implementation-plan")
     assert gcm["days_left"] == -328
+
+
+def test_default_view_of_a_large_portfolio_matches_the_full_status(workspace) -> None:  # type: ignore[no-untyped-def]
+    """With more pledges than the table shows, the rows it assesses are exactly the first rows of `status --json`."""
+    import json
+
+    from tracker import store
+    from tracker.portfolio import most_urgent, status_list
+    from tracker.sync import sync
+    from tracker.workspace import open_workspace
+
+    template = (workspace / "pledges" / "mine-action-csdg.yaml").read_text(encoding="utf-8")
+    for n in range(60):
+        due = f"{2025 + n % 7}-{1 + n % 12:02d}"
+        text = template.replace("\ndue: ", f"\ndue: {due}\n# was: ", 1) if "\ndue: " in template else template
+        (workspace / "pledges" / f"extra-{n:02d}.yaml").write_text(text, encoding="utf-8")
+    ws = open_workspace(str(workspace))
+    db = store.open_db(ws.db_path)
+    from datetime import date
+
+    today = date(2026, 11, 23)
+    sync(db, ws.pledges_dir, today)
+    store.add_reading(db, "extra-00", "contaminated-area-remaining", 900.0, date(2020, 1, 1), None, None)
+    store.add_reading(db, "extra-00", "contaminated-area-remaining", 880.0, date(2026, 1, 1), None, None)
+    full = status_list(db, today, ws.settings)
+    urgent = most_urgent(db, today, ws.settings, None, None, 50)
+    assert len(full) == len(urgent) == 72
+    assert json.dumps(urgent[:50]) == json.dumps(full[:50])
+    assert any(r["id"] == "extra-00" and r["assessed_status"] == "off-track" for r in urgent[:50])
+    assert [r["schedule_status"] for r in urgent[50:]] == [r["schedule_status"] for r in full[50:]]
+    assert [r["id"] for r in urgent[50:]] == [r["id"] for r in full[50:]]
+    filtered = most_urgent(db, today, ws.settings, "CMAA", None, 5)
+    assert [r["id"] for r in filtered[:5]] == [r["id"] for r in status_list(db, today, ws.settings, "CMAA")[:5]]

@@ -31,9 +31,14 @@ from tracker.errors import UsageError
 @pass_app
 def status(app: App, as_json: bool, owner: str | None, framework: str | None, show_all: bool) -> None:
     """One row per pledge, most urgent first: reported and schedule status, next deadline, days left."""
-    from tracker.portfolio import status_list
+    from tracker.portfolio import most_urgent, status_list
 
-    rows = status_list(app.db(), app.today, app.workspace.settings, owner, framework)
+    if as_json or show_all:
+        rows = status_list(app.db(), app.today, app.workspace.settings, owner, framework)
+    else:
+        from tracker.render import TABLE_LIMIT
+
+        rows = most_urgent(app.db(), app.today, app.workspace.settings, owner, framework, TABLE_LIMIT)
     _warn(app)
     if as_json:
         emit_json(rows)

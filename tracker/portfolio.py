@@ -14,7 +14,7 @@ from tracker import store, store_outbox
 from tracker.dates import FuzzyDate, parse_fuzzy
 from tracker.evaluation import PledgeAssessment, assess_rows, milestone_progress, pledge_health
 from tracker.health import Health
-from tracker.schedule_lens import Deadline, schedule, urgency_key
+from tracker.schedule_lens import Deadline, Schedule, schedule, urgency_key
 from tracker.workspace import Settings
 
 
@@ -54,38 +54,72 @@ class PledgeState:
     health: Health | None = None
 
 
-def snapshot(db: Database, today: date, settings: Settings, pledge_id: str | None = None) -> list[PledgeState]:
-    """Return every active pledge (or only `pledge_id`) with its lenses as of `today`, most urgent first."""
+@dataclass
+class _Scheduled:
+    row: Any
+    milestones: list[Any]
+    deadlines: list[Deadline]
+    lens: Schedule
+
+
+def _schedules(db: Database, today: date, settings: Settings, pledge_id: str | None = None) -> list[_Scheduled]:
+    """Return every active pledge with its deadlines and schedule lens (cheap: no assessment), most urgent first."""
     reviews = _reviews(db, today)
-    assessments = assess_rows(store.assessment_rows(db, today, pledge_id), today, settings.thresholds)
-    by_pledge: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_pledge: dict[str, list[Any]] = defaultdict(list)
     for m in store.milestone_rows(db, today, pledge_id):
         by_pledge[m["pledge_id"]].append(m)
-    states = []
+    found = []
     for p in store.status_rows(db, today, pledge_id):
         milestones = by_pledge.get(p["id"], [])
         deadlines = _deadlines(p, milestones, reviews)
-        lens = schedule(deadlines, p["reported_status"], today, settings.due_soon_days)
-        done = sum(1 for m in milestones if m["done_on"])
-        assessed = assessments.get(p["id"], PledgeAssessment())
-        milestone_progress(assessed, done, len(milestones))
-        evidence = max([p["reported_on"] or "", assessed.last_reading or "", *(m["done_on"] or "" for m in milestones)]) or None
-        verdict = pledge_health(p, lens.status, lens.days_left, assessed.assessed, evidence, today)
-        state = PledgeState(p, deadlines, assessed, health=verdict)
-        state.json = {
-            "id": p["id"], "title": p["title"], "owner": p["owner"], "frameworks": json.loads(p["frameworks"]),
-            "reported_status": p["reported_status"], "reported_on": p["reported_on"],
-            "schedule_status": lens.status,
-            "next_deadline": lens.next_deadline.as_json(today) if lens.next_deadline else None,
-            "days_left": lens.days_left, "due": p["due_text"], "due_date": p["due_date"],
-            "milestones_done": done, "milestones_total": len(milestones),
-            "assessed_status": assessed.assessed, "health": verdict.verdict, "health_reasons": verdict.reasons,
-            "progress": None if assessed.progress is None else round(assessed.progress, 4), "progress_basis": assessed.progress_basis,
-            "discrepancy": verdict.discrepancy, "discrepancies": verdict.discrepancies, "last_evidence": evidence,
-        }
-        states.append(state)
-    states.sort(key=lambda s: urgency_key(s.json["schedule_status"], s.json["days_left"], s.json["id"]))
-    return states
+        found.append(_Scheduled(p, milestones, deadlines, schedule(deadlines, p["reported_status"], today, settings.due_soon_days)))
+    found.sort(key=lambda s: urgency_key(s.lens.status, s.lens.days_left, s.row["id"]))
+    return found
+
+
+def _complete(item: _Scheduled, assessed: PledgeAssessment, today: date) -> PledgeState:
+    """Add the assessed lens, progress and health to a scheduled pledge."""
+    p, milestones, lens = item.row, item.milestones, item.lens
+    done = sum(1 for m in milestones if m["done_on"])
+    milestone_progress(assessed, done, len(milestones))
+    evidence = max([p["reported_on"] or "", assessed.last_reading or "", *(m["done_on"] or "" for m in milestones)]) or None
+    verdict = pledge_health(p, lens.status, lens.days_left, assessed.assessed, evidence, today)
+    state = PledgeState(p, item.deadlines, assessed, health=verdict)
+    state.json = {
+        "id": p["id"], "title": p["title"], "owner": p["owner"], "frameworks": json.loads(p["frameworks"]),
+        "reported_status": p["reported_status"], "reported_on": p["reported_on"],
+        "schedule_status": lens.status,
+        "next_deadline": lens.next_deadline.as_json(today) if lens.next_deadline else None,
+        "days_left": lens.days_left, "due": p["due_text"], "due_date": p["due_date"],
+        "milestones_done": done, "milestones_total": len(milestones),
+        "assessed_status": assessed.assessed, "health": verdict.verdict, "health_reasons": verdict.reasons,
+        "progress": None if assessed.progress is None else round(assessed.progress, 4), "progress_basis": assessed.progress_basis,
+        "discrepancy": verdict.discrepancy, "discrepancies": verdict.discrepancies, "last_evidence": evidence,
+    }
+    return state
+
+
+def snapshot(db: Database, today: date, settings: Settings, pledge_id: str | None = None) -> list[PledgeState]:
+    """Return every active pledge (or only `pledge_id`) with its lenses as of `today`, most urgent first."""
+    assessments = assess_rows(store.assessment_rows(db, today, pledge_id), today, settings.thresholds)
+    return [_complete(item, assessments.get(item.row["id"], PledgeAssessment()), today) for item in _schedules(db, today, settings, pledge_id)]
+
+
+def most_urgent(db: Database, today: date, settings: Settings, owner: str | None, framework: str | None, limit: int) -> list[dict[str, Any]]:
+    """Return status rows, most urgent first: complete for the first `limit`, only id and schedule for the rest.
+
+    The urgency order needs only dates, so a large portfolio's default view assesses just the rows it shows.
+    """
+    chosen = [item for item in _schedules(db, today, settings) if matches(_filter_view(item.row), owner, framework)]
+    head = chosen[:limit]
+    rows = store.assessment_rows(db, today, pledge_ids=[item.row["id"] for item in head]) if len(chosen) > limit else store.assessment_rows(db, today)
+    assessments = assess_rows(rows, today, settings.thresholds)
+    full = [_complete(item, assessments.get(item.row["id"], PledgeAssessment()), today).json for item in head]
+    return full + [{"id": item.row["id"], "schedule_status": item.lens.status} for item in chosen[limit:]]
+
+
+def _filter_view(row: Any) -> dict[str, Any]:
+    return {"owner": row["owner"], "frameworks": json.loads(row["frameworks"])}
 
 
 def matches(row: dict[str, Any], owner: str | None, framework: str | None) -> bool:

@@ -390,9 +390,11 @@ def _sync_indicators(db: Database, pledge: Pledge, today: date, now: str) -> lis
     return revisions
 
 
-def assessment_rows(db: Database, today: date, pledge_id: str | None = None) -> list[dict[str, Any]]:
-    """Return per active indicator its spec and its first, previous and latest readings up to `today`."""
+def assessment_rows(db: Database, today: date, pledge_id: str | None = None, pledge_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Return per active indicator (of one pledge, or of some) its spec and first, previous and latest readings up to `today`."""
     where = "AND i.pledge_id = :pledge" if pledge_id else ""
+    if pledge_ids is not None:
+        where += " AND i.pledge_id IN (SELECT value FROM json_each(:ids))"
     pick = "SELECT r.id FROM readings r WHERE r.pledge_id = i.pledge_id AND r.indicator_id = i.id AND r.date <= :today ORDER BY r.date {order}, r.id {order} LIMIT 1"
     return fast_rows(
         db,
@@ -408,7 +410,7 @@ def assessment_rows(db: Database, today: date, pledge_id: str | None = None) -> 
         LEFT JOIN readings l ON l.id = pick.last_id
         ORDER BY pick.pledge_id, pick.position
         """,
-        {"today": today.isoformat(), "pledge": pledge_id},
+        {"today": today.isoformat(), "pledge": pledge_id, "ids": json.dumps(pledge_ids or [])},
     )
 
 
