@@ -112,9 +112,9 @@ def record(app: App, pledge_id: str, indicator_id: str, value: str, on: str | No
     from tracker.models import Indicator, check_value
 
     db = app.db()
-    store.require_pledge(db, pledge_id)
+    row = store.require_pledge(db, pledge_id)
     store.require_item(db, "indicators", pledge_id, indicator_id)
-    spec = next(i for i in store.definition(store.require_pledge(db, pledge_id))["indicators"] if i["id"] == indicator_id)
+    spec = next(i for i in store.definition(row)["indicators"] if i["id"] == indicator_id)
     try:
         checked = check_value(Indicator.model_validate(spec), text_option(value, "VALUE", 500))
     except ValueError as exc:

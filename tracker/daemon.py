@@ -20,7 +20,6 @@ def tick_job(workspace: Workspace, today_arg: str | None) -> None:
     """One monitoring tick, then the weekly report if its time has passed and it was not saved yet; then a heartbeat."""
     from tracker import reporting
     from tracker.remind import tick
-    from tracker.schedule import now_utc
     from tracker.sync import sync
 
     local = _today(workspace, today_arg)
@@ -33,7 +32,7 @@ def tick_job(workspace: Workspace, today_arg: str | None) -> None:
         if reporting.due_for_weekly(local, workspace.settings.weekly_day, workspace.settings.weekly_time):
             for path in reporting.scheduled(db, workspace, local.date()):
                 log.info("weekly report saved: %s", path)
-        store_outbox.beat(db, "daemon", now_utc(), local.date(), "tick")
+        store_outbox.beat(db, "daemon", store.utc_now(), local.date(), "tick")
     finally:
         db.close()
 

@@ -72,9 +72,7 @@ def save(data: dict[str, Any], folder: Path) -> list[Path]:
 
 def scheduled(db: Database, workspace: Workspace, today: date, force: bool = False) -> list[Path]:
     """Save, once, the weekly report of the ISO week holding yesterday (a Monday run covers the week just ended)."""
-    from datetime import UTC, datetime, timedelta
-
-    from tracker import store_outbox
+    from tracker import store, store_outbox
 
     week = week_of(today - timedelta(days=1))
     if store_outbox.report_run(db, week) and not force:
@@ -84,7 +82,7 @@ def scheduled(db: Database, workspace: Workspace, today: date, force: bool = Fal
     from tracker.calendar_ics import write_deadlines_ics
 
     paths.append(write_deadlines_ics(db, workspace, today))
-    store_outbox.record_report_run(db, week, datetime.now(UTC).isoformat(), today, [str(p) for p in paths])
+    store_outbox.record_report_run(db, week, store.utc_now(), today, [str(p) for p in paths])
     _announce(data, workspace, paths)
     return paths
 

@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutionEvent
@@ -86,8 +86,3 @@ def run(workspace: Workspace, tick: Callable[[], None], weekly: Callable[[], Non
                  workspace.settings.tick_minutes, workspace.settings.weekly_day, workspace.settings.weekly_time)
         scheduler.start()
         log.info("tracker daemon stopped")
-
-
-def now_utc() -> str:
-    """Return the current UTC instant as stored in heartbeats."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
