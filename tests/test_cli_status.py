@@ -150,7 +150,7 @@ def test_default_view_of_a_large_portfolio_matches_the_full_status(workspace) ->
     import json
 
     from tracker import store
-    from tracker.portfolio import most_urgent, status_list
+    from tracker.status_view import most_urgent, status_list
     from tracker.sync import sync
     from tracker.workspace import open_workspace
 

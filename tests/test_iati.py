@@ -343,16 +343,16 @@ def test_an_existing_pledge_file_is_never_overwritten(tracker: Tracker) -> None:
 
 def test_a_failure_while_recording_readings_leaves_nothing_behind(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
     """If the readings cannot be written, the pledge file is removed again and no reading remains."""
-    from sqlite_utils.db import Table
+    from tracker.db import Database
 
-    original = Table.insert_all
+    original = Database.insert_all
 
-    def failing(self: Table, records: Any, *args: Any, **kwargs: Any) -> Any:
-        if self.name == "readings":
+    def failing(self: Database, table: str, records: Any) -> None:
+        if table == "readings":
             raise sqlite3.OperationalError("disk I/O error")
-        return original(self, records, *args, **kwargs)
+        original(self, table, records)
 
-    monkeypatch.setattr(Table, "insert_all", failing)
+    monkeypatch.setattr(Database, "insert_all", failing)
     result = tracker("import", "iati", str(UNICEF))
     assert result.exit_code == 5
     assert result.stderr.splitlines()[-1] == "error: database: disk I/O error"

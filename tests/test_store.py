@@ -79,12 +79,12 @@ def test_migrations_apply_once_and_database_is_owner_only(tmp_path: Path) -> Non
     """A new database is migrated, WAL, foreign keys on, and readable by its owner only."""
     db_path = tmp_path / "new.db"
     db = store.open_db(db_path)
-    assert [m.name for m in migrations.applied(db)] == [m.name for m in migrations._migrations]
+    assert store.applied_migrations(db) == [m.name for m in migrations._migrations]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     store.open_db(db_path)
-    assert len(migrations.applied(store.open_db(db_path))) == len(migrations._migrations)
+    assert len(store.applied_migrations(store.open_db(db_path))) == len(migrations._migrations)
 
 
 def test_concurrent_first_open_migrates_once(tmp_path: Path) -> None:
@@ -98,10 +98,16 @@ def test_concurrent_first_open_migrates_once(tmp_path: Path) -> None:
     assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(migrations._migrations)
 
 
+def test_the_quick_migration_check_knows_every_migration() -> None:
+    """store.MIGRATIONS (checked on every open without importing sqlite-utils) lists tracker/migrations.py in order."""
+    assert list(store.MIGRATIONS) == [m.name for m in migrations._migrations]
+
+
 def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     """An unknown applied migration means a newer tracker wrote the file: refuse rather than guess."""
     db = store.open_db(tmp_path / "x.db")
-    db["_sqlite_migrations"].insert({"migration_set": "tracker", "name": "9999_future", "applied_at": "2030-01-01"})
+    db.insert("_sqlite_migrations", {"migration_set": "tracker", "name": "9999_future", "applied_at": "2030-01-01"})
+    db.commit()
     try:
         store.open_db(tmp_path / "x.db")
     except store.StoreError as exc:

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from icalendar import Alarm, Calendar, Event
-from sqlite_utils import Database
 
 from tracker import __version__, store_outbox
 from tracker.dates import parse_fuzzy
+from tracker.db import Database
 from tracker.files import atomic_write
-from tracker.portfolio import PledgeState, matches, snapshot
+from tracker.portfolio import PledgeState, snapshot
 from tracker.schedule_lens import CLOSED_STATUSES, Deadline
+from tracker.status_view import matches
 from tracker.store_io import due_revisions, read_snapshot
 from tracker.workspace import Settings, Workspace
 

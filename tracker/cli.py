@@ -13,8 +13,7 @@ import click
 from tracker.errors import EXIT_DATABASE, TrackerError, UsageError
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
+    from tracker.db import Database
     from tracker.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,6 +99,16 @@ def emit_json(data: Any) -> None:
 
     pretty = sys.stdout.isatty()
     click.echo(json.dumps(data, indent=2 if pretty else None, ensure_ascii=False))
+
+
+def emit_json_texts(texts: list[str]) -> None:
+    """Print a JSON array of items that are already JSON text: spliced as they are in a pipe, indented on a terminal."""
+    if sys.stdout.isatty():
+        import json
+
+        emit_json([json.loads(t) for t in texts])
+    else:
+        click.echo("[" + ", ".join(texts) + "]")
 
 
 def console() -> Any:

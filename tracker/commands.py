@@ -12,6 +12,7 @@ from tracker.cli import (
     cli,
     console,
     emit_json,
+    emit_json_texts,
     json_option,
     parse_date,
     pass_app,
@@ -31,17 +32,24 @@ from tracker.errors import UsageError
 @pass_app
 def status(app: App, as_json: bool, owner: str | None, framework: str | None, show_all: bool) -> None:
     """One row per pledge, most urgent first: reported and schedule status, next deadline, days left."""
-    from tracker.portfolio import most_urgent, status_list
+    from tracker.status_view import PLAIN_ABOVE, TABLE_LIMIT, most_urgent, plain_line, status_json_texts, status_list
 
-    if as_json or show_all:
-        rows = status_list(app.db(), app.today, app.workspace.settings, owner, framework)
-    else:
-        from tracker.render import TABLE_LIMIT
-
-        rows = most_urgent(app.db(), app.today, app.workspace.settings, owner, framework, TABLE_LIMIT)
-    _warn(app)
+    db, today, settings = app.db(), app.today, app.workspace.settings
     if as_json:
-        emit_json(rows)
+        texts = status_json_texts(db, today, settings, owner, framework)
+        _warn(app)
+        emit_json_texts(texts)
+        return
+    rows = status_list(db, today, settings, owner, framework) if show_all else most_urgent(db, today, settings, owner, framework, TABLE_LIMIT)
+    _warn(app)
+    if show_all and len(rows) > PLAIN_ABOVE:
+        click.echo("\n".join(plain_line(r) for r in rows))
+        return
+    from tracker.plain_table import plain_width, status_lines
+
+    width = plain_width()
+    if width is not None:  # not a terminal: the same table without Rich
+        click.echo("\n".join(status_lines(rows, rows if show_all else rows[:TABLE_LIMIT], width)) if rows else "0 pledges")
         return
     from tracker.render import status_table
 
@@ -249,10 +257,10 @@ def explain(app: App, pledge_id: str, indicator_id: str | None, as_json: bool) -
 def timeline(app: App, start: str | None, end: str | None, as_json: bool) -> None:
     """Draw pledges, milestones and reviews across time."""
     from tracker.dates import parse_day
-    from tracker.portfolio import snapshot
+    from tracker.status_cache import states_of
     from tracker.timeline import default_window, draw, lanes
 
-    states = snapshot(app.db(), app.today, app.workspace.settings)
+    states = states_of(app.db(), app.today, app.workspace.settings)
     first, last = default_window(states, app.today)
     try:
         first, last = parse_day(start) if start else first, parse_day(end) if end else last

@@ -95,3 +95,14 @@ def pledge_health(row: dict[str, Any], schedule: str, days_left: int | None, ass
         overdue_days=-days_left if days_left is not None and days_left < 0 else 0,
     )
     return health(lenses, today)
+
+
+def trend(indicator_id: str, assessment: Assessment, label: dict[str, Any]) -> dict[str, Any]:
+    """Return an indicator's assessment as the weekly report's `trend` entry."""
+    return {
+        "indicator_id": indicator_id, **label, "verdict": assessment.verdict, "method": assessment.method,
+        "ratio": None if assessment.ratio is None else round(assessment.ratio, 4),
+        "progress": None if assessment.progress is None else round(assessment.progress, 4),
+        "latest": assessment.inputs.get("latest"), "projected": assessment.projected.isoformat() if assessment.projected else None,
+        "reasons": assessment.reasons,
+    }

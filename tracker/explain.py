@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlite_utils import Database
-
 from tracker import store
 from tracker.assess import Assessment, Thresholds
+from tracker.db import Database
 from tracker.errors import UnknownError
 from tracker.evaluation import spec_from_row
 from tracker.portfolio import snapshot
@@ -35,7 +34,7 @@ FORMULAS = {
 
 def explain(db: Database, pledge_id: str, indicator_id: str | None, today: date, settings: Settings) -> dict[str, Any]:
     """Return the explanation of a pledge's health, or of one indicator's verdict."""
-    state = next((s for s in snapshot(db, today, settings) if s.row["id"] == pledge_id), None)
+    state = next(iter(snapshot(db, today, settings, pledge_id)), None)
     if state is None:
         store.require_pledge(db, pledge_id)
         raise UnknownError(f"unknown pledge {pledge_id!r}")

@@ -10,9 +10,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlite_utils import Database
-
 from tracker import store, store_outbox
+from tracker.db import Database
 from tracker.portfolio import history, snapshot
 from tracker.store_io import active_pledge_ids, definitions, iter_readings, iter_updates, read_snapshot
 from tracker.workspace import Workspace

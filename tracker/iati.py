@@ -26,8 +26,7 @@ from tracker.dates import parse_fuzzy
 from tracker.errors import ConflictError, UsageError
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
+    from tracker.db import Database
     from tracker.models import Pledge
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -539,7 +538,7 @@ def save(db: Database, folder: Path, imported: Imported, file_name: str, today: 
         with store.write_txn(db):
             store.require_pledge(db, pledge.id)
             if rows:
-                store.table(db, "readings").insert_all(rows)
+                db.insert_all("readings", rows)
     except BaseException:
         path.unlink(missing_ok=True)
         with contextlib.suppress(Exception):

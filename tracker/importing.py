@@ -10,10 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from tracker.cli import source_option, text_option
 from tracker.dates import past_day
+from tracker.db import Database
 from tracker.errors import UsageError
 from tracker.models import Indicator, check_value
 from tracker.store_io import ReadingRow, definitions

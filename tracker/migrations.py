@@ -130,3 +130,40 @@ def m0004_outbox(db: Database) -> None:
 def m0005_report_runs(db: Database) -> None:
     """Remember which weekly reports were generated, so a missed or doubled weekly job is harmless."""
     db.execute("CREATE TABLE report_runs (week TEXT PRIMARY KEY, saved_at TEXT NOT NULL, today TEXT NOT NULL, paths TEXT NOT NULL)")
+
+
+# Every table a pledge's status is computed from, with the column naming the pledge.
+_STATUS_SOURCES = (("pledges", "id"), ("milestones", "pledge_id"), ("milestone_completions", "pledge_id"),
+                   ("indicators", "pledge_id"), ("readings", "pledge_id"), ("status_updates", "pledge_id"))
+
+
+@migrations(name="0006_status_cache")
+def m0006_status_cache(db: Database) -> None:
+    """Each pledge's computed status for one day, dropped by triggers whenever anything it depends on changes.
+
+    `data_version` counts every change to those tables, so a monitoring tick can tell that nothing changed since
+    the last one without reading the portfolio.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE status_cache (
+            pledge_id TEXT PRIMARY KEY, schedule_order INTEGER NOT NULL, days_key INTEGER NOT NULL,
+            schedule_status TEXT NOT NULL, owner TEXT NOT NULL, frameworks TEXT NOT NULL,
+            row_json TEXT NOT NULL, trend_json TEXT NOT NULL, state_json TEXT NOT NULL
+        );
+        CREATE INDEX status_cache_urgency ON status_cache(schedule_order, days_key, pledge_id);
+        CREATE TABLE cache_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1), as_of TEXT, fingerprint TEXT,
+            data_version INTEGER NOT NULL DEFAULT 0, tick_mark TEXT
+        );
+        INSERT INTO cache_state (id) VALUES (1)
+        """,
+    )
+    bump = "UPDATE cache_state SET data_version = data_version + 1 WHERE id = 1;"
+    for name, column in _STATUS_SOURCES:
+        for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+            drops = " ".join(f"DELETE FROM status_cache WHERE pledge_id = {row}.{column};" for row in rows)
+            db.execute(f"CREATE TRIGGER {name}_{event.lower()}_status AFTER {event} ON {name} BEGIN {drops} {bump} END")
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(f"CREATE TRIGGER reviews_{event.lower()}_status AFTER {event} ON reviews BEGIN DELETE FROM status_cache; {bump} END")

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from tracker import store, store_outbox
 from tracker.dates import FuzzyDate, parse_fuzzy
+from tracker.db import Database
 from tracker.evaluation import PledgeAssessment, assess_rows, milestone_progress, pledge_health
 from tracker.health import Health
 from tracker.schedule_lens import Deadline, Schedule, schedule, urgency_key
@@ -62,14 +61,15 @@ class _Scheduled:
     lens: Schedule
 
 
-def _schedules(db: Database, today: date, settings: Settings, pledge_id: str | None = None) -> list[_Scheduled]:
-    """Return every active pledge with its deadlines and schedule lens (cheap: no assessment), most urgent first."""
+def _schedules(db: Database, today: date, settings: Settings, pledge_id: str | None = None,
+               pledge_ids: list[str] | None = None) -> list[_Scheduled]:
+    """Return every active pledge (or one, or some) with its deadlines and schedule lens (no assessment), most urgent first."""
     reviews = _reviews(db, today)
     by_pledge: dict[str, list[Any]] = defaultdict(list)
-    for m in store.milestone_rows(db, today, pledge_id):
+    for m in store.milestone_rows(db, today, pledge_id, pledge_ids):
         by_pledge[m["pledge_id"]].append(m)
     found = []
-    for p in store.status_rows(db, today, pledge_id):
+    for p in store.status_rows(db, today, pledge_id, pledge_ids):
         milestones = by_pledge.get(p["id"], [])
         deadlines = _deadlines(p, milestones, reviews)
         found.append(_Scheduled(p, milestones, deadlines, schedule(deadlines, p["reported_status"], today, settings.due_soon_days)))
@@ -99,39 +99,12 @@ def _complete(item: _Scheduled, assessed: PledgeAssessment, today: date) -> Pled
     return state
 
 
-def snapshot(db: Database, today: date, settings: Settings, pledge_id: str | None = None) -> list[PledgeState]:
-    """Return every active pledge (or only `pledge_id`) with its lenses as of `today`, most urgent first."""
-    assessments = assess_rows(store.assessment_rows(db, today, pledge_id), today, settings.thresholds)
-    return [_complete(item, assessments.get(item.row["id"], PledgeAssessment()), today) for item in _schedules(db, today, settings, pledge_id)]
-
-
-def most_urgent(db: Database, today: date, settings: Settings, owner: str | None, framework: str | None, limit: int) -> list[dict[str, Any]]:
-    """Return status rows, most urgent first: complete for the first `limit`, only id and schedule for the rest.
-
-    The urgency order needs only dates, so a large portfolio's default view assesses just the rows it shows.
-    """
-    chosen = [item for item in _schedules(db, today, settings) if matches(_filter_view(item.row), owner, framework)]
-    head = chosen[:limit]
-    rows = store.assessment_rows(db, today, pledge_ids=[item.row["id"] for item in head]) if len(chosen) > limit else store.assessment_rows(db, today)
-    assessments = assess_rows(rows, today, settings.thresholds)
-    full = [_complete(item, assessments.get(item.row["id"], PledgeAssessment()), today).json for item in head]
-    return full + [{"id": item.row["id"], "schedule_status": item.lens.status} for item in chosen[limit:]]
-
-
-def _filter_view(row: Any) -> dict[str, Any]:
-    return {"owner": row["owner"], "frameworks": json.loads(row["frameworks"])}
-
-
-def matches(row: dict[str, Any], owner: str | None, framework: str | None) -> bool:
-    """Return True when a status row passes the --owner and --framework filters."""
-    if owner and owner.casefold() not in row["owner"].casefold():
-        return False
-    return not framework or any(f == framework or f.split(":")[0] == framework for f in row["frameworks"])
-
-
-def status_list(db: Database, today: date, settings: Settings, owner: str | None = None, framework: str | None = None) -> list[dict[str, Any]]:
-    """Return one status row per pledge, most urgent first (the documented `status --json` shape)."""
-    return [s.json for s in snapshot(db, today, settings) if matches(s.json, owner, framework)]
+def snapshot(db: Database, today: date, settings: Settings, pledge_id: str | None = None,
+             pledge_ids: list[str] | None = None) -> list[PledgeState]:
+    """Return every active pledge (or only `pledge_id`, or `pledge_ids`) with its lenses as of `today`, most urgent first."""
+    assessments = assess_rows(store.assessment_rows(db, today, pledge_id, pledge_ids), today, settings.thresholds)
+    return [_complete(item, assessments.get(item.row["id"], PledgeAssessment()), today)
+            for item in _schedules(db, today, settings, pledge_id, pledge_ids)]
 
 
 def pledge_detail(db: Database, pledge_id: str, today: date, settings: Settings) -> dict[str, Any]:

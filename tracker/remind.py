@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
-from tracker import store_outbox
+from tracker import status_cache, store_outbox
+from tracker.db import Database
 from tracker.monitor import Rules, Seen, Slot, Watched, plan, worsened
 from tracker.notify import Channels, send
-from tracker.portfolio import PledgeState, snapshot
 from tracker.schedule_lens import CLOSED_STATUSES
+from tracker.status_cache import Cached
 from tracker.workspace import Settings
 
 LEASE = timedelta(minutes=10)
@@ -37,6 +36,11 @@ class TickResult:
     skipped: list[dict[str, Any]] = field(default_factory=list)
     would_send: list[dict[str, Any]] = field(default_factory=list)
 
+    def summary(self) -> str:
+        """Return the one-line count of what the tick did."""
+        return (f"{len(self.sent)} sent, {len(self.failed)} failed (will retry), {len(self.dead)} dead, "
+                f"{self.planned} planned, {self.superseded} superseded, {self.alerts} progress alerts")
+
     def as_json(self) -> dict[str, Any]:
         """Return the documented `remind --json` shape."""
         return {"planned": self.planned, "superseded": self.superseded, "alerts": self.alerts, "sent": self.sent,
@@ -51,7 +55,7 @@ def _rules(settings: Settings, override: dict[str, Any] | None) -> Rules:
                  int(escalate) if escalate is not None else settings.escalate_after_days)
 
 
-def watched_deadlines(states: list[PledgeState], people: dict[str, dict[str, Any]], settings: Settings, channels: Channels) -> list[Watched]:
+def watched_deadlines(states: list[Cached], people: dict[str, dict[str, Any]], settings: Settings, channels: Channels) -> list[Watched]:
     """Return every open deadline with its recipients: pledge due dates, open milestones and reviews."""
     found: list[Watched] = []
     reviews: dict[tuple[str, date], tuple[Any, set[str]]] = {}
@@ -96,12 +100,11 @@ def subject_for(what: str, title: str | None, due: date, today: date) -> str:
     return " ".join(f"[tracker] {what}{f' — {title}' if title else ''}: {when}".split())
 
 
-def _alerts(states: list[PledgeState], people: dict[str, dict[str, Any]], seen: dict[str, tuple[str, bool, bool]],
+def _alerts(states: list[Cached], people: dict[str, dict[str, Any]], seen: dict[str, tuple[str, bool, bool]],
             channels: Channels, today: date, now: str) -> tuple[list[dict[str, Any]], dict[str, tuple[str, bool, bool]]]:
     entries, current = [], {}
     for s in states:
-        assert s.health is not None
-        now_seen = Seen(s.json["assessed_status"], s.health.contradiction, s.health.stale)
+        now_seen = Seen(s.json["assessed_status"], s.contradiction, s.stale)
         current[s.row["id"]] = (now_seen.assessed, now_seen.discrepancy, now_seen.stale)
         before = Seen(*seen[s.row["id"]]) if s.row["id"] in seen else None
         if s.row["reported_status"] in CLOSED_STATUSES:
@@ -112,7 +115,7 @@ def _alerts(states: list[PledgeState], people: dict[str, dict[str, Any]], seen: 
     return entries, current
 
 
-def _alert(s: PledgeState, change: str, recipient: str, today: date, now: str) -> dict[str, Any]:
+def _alert(s: Cached, change: str, recipient: str, today: date, now: str) -> dict[str, Any]:
     return {
         "dedupe_key": f"progress:{s.row['id']}|{change}|{today}|{recipient}", "kind": "progress", "pledge_id": s.row["id"],
         "deadline_key": f"progress:{s.row['id']}", "deadline_date": today.isoformat(), "deadline_text": today.isoformat(),
@@ -127,7 +130,11 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
     moment = now or datetime.now(UTC)
     stamp = moment.isoformat(timespec="microseconds")
     channels = Channels.from_settings(settings)
-    states = snapshot(db, today, settings)
+    version = store_outbox.data_version(db)
+    mark = _tick_mark(settings, channels, today, version)
+    if not dry_run and store_outbox.quiet(db, mark, stamp):
+        return TickResult()
+    states = status_cache.states_of(db, today, settings)
     people = store_outbox.notify_rows(db)
     watched = watched_deadlines(states, people, settings, channels)
     decided = plan(watched, today, store_outbox.outbox_known(db))
@@ -142,7 +149,21 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
     store_outbox.insert_outbox(db, entries + alerts)
     store_outbox.save_watch(db, seen, today)
     _deliver(db, states, watched, channels, today, moment, settings.max_attempts, result)
+    store_outbox.set_tick_mark(db, mark)
     return result
+
+
+def _tick_mark(settings: Settings, channels: Channels, today: date, version: int) -> str:
+    """Return what a tick's plan depends on besides the outbox: the day, the settings and channels, the data version.
+
+    A later tick with the same mark would plan nothing new (every key is already in the outbox) and raise no new
+    alert (the watch table already holds what it saw), so it only has to deliver what is ready. The settings are
+    hashed: channel URLs may hold secrets, which are never stored.
+    """
+    import hashlib
+
+    digest = hashlib.sha256(repr((settings, channels)).encode()).hexdigest()[:24]
+    return f"{today.isoformat()}|{digest}|{version}"
 
 
 def _public(entry: dict[str, Any]) -> dict[str, Any]:
@@ -151,7 +172,7 @@ def _public(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: entry.get(k) for k in keys}
 
 
-def _deliver(db: Database, states: list[PledgeState], watched: list[Watched], channels: Channels, today: date,
+def _deliver(db: Database, states: list[Cached], watched: list[Watched], channels: Channels, today: date,
              moment: datetime, max_attempts: int, result: TickResult) -> None:
     owner = store_outbox.lease_owner()
     stamp = moment.isoformat(timespec="microseconds")
@@ -167,7 +188,7 @@ def _deliver(db: Database, states: list[PledgeState], watched: list[Watched], ch
         _record(db, row, owner, error, moment, max_attempts, result)
 
 
-def _title(by_id: dict[str, PledgeState], row: dict[str, Any]) -> str | None:
+def _title(by_id: dict[str, Cached], row: dict[str, Any]) -> str | None:
     state = by_id.get(row["pledge_id"] or "")
     return state.row["title"] if state else None
 
@@ -187,7 +208,7 @@ def _record(db: Database, row: dict[str, Any], owner: str, error: str | None, mo
         result.failed.append(_public({**row, "status": "failed", "last_error": error}))
 
 
-def body_for(row: dict[str, Any], state: PledgeState | None, today: date) -> str:
+def body_for(row: dict[str, Any], state: Cached | None, today: date) -> str:
     """Return the message text: what is due and when, days left, the pledge's health, last update, how to record progress."""
     due = date.fromisoformat(row["deadline_date"])
     days = (due - today).days
@@ -200,7 +221,7 @@ def body_for(row: dict[str, Any], state: PledgeState | None, today: date) -> str
     return "\n".join(lines) + "\n"
 
 
-def _pledge_lines(state: PledgeState, row: dict[str, Any]) -> list[str]:
+def _pledge_lines(state: Cached, row: dict[str, Any]) -> list[str]:
     j = state.json
     last = f"{j['reported_status']} on {j['reported_on']}" if j["reported_status"] else "no status reported yet"
     lines = [f"Pledge: {j['title']} ({j['id']})", f"Owner: {j['owner']}", f"Health: {j['health']} — {'; '.join(j['health_reasons'])}",

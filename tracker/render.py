@@ -11,12 +11,11 @@ from rich.table import Table
 from rich.text import Text
 
 from tracker.sanitize import inert
+from tracker.status_view import PLAIN_ABOVE, TABLE_LIMIT, plain_line
 
 SCHEDULE_STYLE = {"overdue": "bold red", "due-soon": "yellow", "upcoming": "green", "closed": "dim"}
 REPORTED_STYLE = {"achieved": "green", "partly-achieved": "yellow", "missed": "red", "stalled": "red", "withdrawn": "dim"}
-TABLE_LIMIT = 50
 WIDE = 150
-PLAIN_ABOVE = 200
 
 
 def _t(value: object, style: str = "") -> Text:
@@ -48,7 +47,7 @@ def status_table(rows: list[dict[str, Any]], show_all: bool, width: int = 80) ->
     if not rows:
         return Text("0 pledges")
     if len(shown) > PLAIN_ABOVE:
-        return Text("\n".join(_plain_line(r) for r in shown))
+        return Text("\n".join(plain_line(r) for r in shown))
     table = _wide_table(shown, width) if width >= WIDE else _narrow_table(shown, width)
     parts: list[RenderableType] = [table, summary_line(rows)]
     if len(shown) < len(rows):
@@ -147,13 +146,6 @@ def summary_line(rows: list[dict[str, Any]]) -> Text:
         if index < len(parts) - 1:
             text.append(", ")
     return text
-
-
-def _plain_line(r: dict[str, Any]) -> str:
-    deadline = r["next_deadline"]
-    when = deadline["date"] if deadline else "-"
-    days = "" if r["days_left"] is None else str(r["days_left"])
-    return f"{inert(r['id'])}  {r['schedule_status']:<8}  {when}  {days:>6}  {inert(r['title'])[:60]}"
 
 
 def pledge_view(p: dict[str, Any]) -> RenderableType:

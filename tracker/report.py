@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
-
-from sqlite_utils import Database
+from typing import Any, overload
 
 from tracker import store
-from tracker.assess import Assessment
 from tracker.dates import iso_week_bounds
-from tracker.portfolio import PledgeState, service_warnings, snapshot
+from tracker.db import Database
+from tracker.portfolio import service_warnings, snapshot
 from tracker.schedule_lens import CLOSED_STATUSES
+from tracker.status_cache import Cached, computed, states_of
 from tracker.workspace import Settings
 
 REPORT_VERSION = 1
@@ -31,7 +32,8 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
     """Return the weekly report for an ISO week as seen on `today`."""
     monday, sunday = iso_week_bounds(week)
     as_of = min(today, sunday)
-    states = snapshot(db, as_of, settings)
+    # The cache holds one day: a past week's report is computed without replacing it.
+    states = states_of(db, as_of, settings) if as_of == today else computed(db, as_of, settings)
     events = store.week_events(db, monday, as_of)
     report = {
         "version": REPORT_VERSION, "week": week, "from": monday.isoformat(), "to": sunday.isoformat(),
@@ -41,15 +43,15 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
         "due": {"within_30": _due(states, as_of, 0, 30), "within_90": _due(states, as_of, 31, 90)},
         "reviews": _reviews(states, as_of),
         "portfolio": _portfolio(states),
-        "pledges": [_pledge(s) for s in states],
-        "charts": _charts(db, states, as_of),
+        "pledges": PledgeEntries([_pledge(s) for s in states]),
+        "charts": _charts(db, states, as_of, settings),
         "timeline": _timeline(states, as_of),
         "attention": service_warnings(db, datetime.now(UTC)),
     }
     return report
 
 
-def _summary(states: list[PledgeState]) -> dict[str, Any]:
+def _summary(states: list[Cached]) -> dict[str, Any]:
     rows = [s.json for s in states]
     return {
         "pledges": len(rows),
@@ -61,15 +63,15 @@ def _summary(states: list[PledgeState]) -> dict[str, Any]:
     }
 
 
-def _open(state: PledgeState) -> bool:
+def _open(state: Cached) -> bool:
     return state.row["reported_status"] not in CLOSED_STATUSES
 
 
-def _deadline_json(state: PledgeState, deadline: Any, today: date) -> dict[str, Any]:
+def _deadline_json(state: Cached, deadline: Any, today: date) -> dict[str, Any]:
     return {"pledge_id": state.row["id"], "title": state.row["title"], "health": state.json["health"], **deadline.as_json(today)}
 
 
-def _newly_overdue(states: list[PledgeState], monday: date, as_of: date) -> list[dict[str, Any]]:
+def _newly_overdue(states: list[Cached], monday: date, as_of: date) -> list[dict[str, Any]]:
     """Deadlines whose day passed during the week: overdue from the day after."""
     found = [
         _deadline_json(s, d, as_of) for s in states if _open(s) for d in s.deadlines
@@ -78,7 +80,7 @@ def _newly_overdue(states: list[PledgeState], monday: date, as_of: date) -> list
     return sorted(found, key=lambda d: (d["date"], d["pledge_id"]))
 
 
-def _due(states: list[PledgeState], today: date, first: int, last: int) -> list[dict[str, Any]]:
+def _due(states: list[Cached], today: date, first: int, last: int) -> list[dict[str, Any]]:
     found = [
         _deadline_json(s, d, today) for s in states if _open(s) for d in s.deadlines
         if d.kind != "review" and first <= (d.date - today).days <= last
@@ -86,7 +88,7 @@ def _due(states: list[PledgeState], today: date, first: int, last: int) -> list[
     return sorted(found, key=lambda d: (d["date"], d["pledge_id"]))
 
 
-def _reviews(states: list[PledgeState], today: date) -> list[dict[str, Any]]:
+def _reviews(states: list[Cached], today: date) -> list[dict[str, Any]]:
     reviews: dict[str, dict[str, Any]] = {}
     for s in states:
         for d in s.deadlines:
@@ -96,7 +98,7 @@ def _reviews(states: list[PledgeState], today: date) -> list[dict[str, Any]]:
     return sorted(reviews.values(), key=lambda r: r["date"])
 
 
-def _portfolio(states: list[PledgeState]) -> dict[str, Any]:
+def _portfolio(states: list[Cached]) -> dict[str, Any]:
     by_framework: dict[str, Counter[str]] = defaultdict(Counter)
     by_owner: dict[str, Counter[str]] = defaultdict(Counter)
     for s in states:
@@ -110,34 +112,52 @@ def _portfolio(states: list[PledgeState]) -> dict[str, Any]:
     }
 
 
-def _trend(indicator_id: str, assessment: Assessment, label: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "indicator_id": indicator_id, **label, "verdict": assessment.verdict, "method": assessment.method,
-        "ratio": None if assessment.ratio is None else round(assessment.ratio, 4),
-        "progress": None if assessment.progress is None else round(assessment.progress, 4),
-        "latest": assessment.inputs.get("latest"), "projected": assessment.projected.isoformat() if assessment.projected else None,
-        "reasons": assessment.reasons,
-    }
+class PledgeEntries(Sequence[dict[str, Any]]):
+    """The report's pledge entries kept as JSON text: parsed only where a renderer reads them, written as they are."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [json.loads(t) for t in self.texts[index]]
+        return dict(json.loads(self.texts[index]))
+
+    def json_text(self) -> str:
+        """Return the entries as a JSON array, as json.dumps writes one without indentation."""
+        return "[" + ", ".join(self.texts) + "]"
 
 
-def _pledge(state: PledgeState) -> dict[str, Any]:
-    return {**state.json, "trend": [_trend(i, a, state.assessment.labels[i]) for i, a in state.assessment.indicators.items()]}
+def _pledge(state: Cached) -> str:
+    """Return a pledge's report entry (its status row and a `trend` per indicator) as JSON text."""
+    return f"{state.row_text[:-1]}, \"trend\": {state.trend_json}}}"
 
 
-def _charts(db: Database, states: list[PledgeState], today: date) -> list[dict[str, Any]]:
+def _charts(db: Database, states: list[Cached], today: date, settings: Settings) -> list[dict[str, Any]]:
     """Return readings against the expected path for numeric indicators of the most urgent pledges."""
-    wanted = [s for s in states if any(a.inputs.get("points_used") for a in s.assessment.indicators.values())][:CHART_LIMIT]
+    wanted = [s for s in states if s.chartable][:CHART_LIMIT]
     readings = store.chart_readings(db, [s.row["id"] for s in wanted], today)
+    assessed = {s.row["id"]: s.assessment for s in snapshot(db, today, settings, pledge_ids=[s.row["id"] for s in wanted])}
     charts = []
     for s in wanted:
-        for indicator_id, a in s.assessment.indicators.items():
+        labels = assessed[s.row["id"]].labels
+        for indicator_id, a in assessed[s.row["id"]].indicators.items():
             series = readings.get((s.row["id"], indicator_id))
             if not series:
                 continue
             charts.append({
                 "pledge_id": s.row["id"], "title": s.row["title"], "indicator_id": indicator_id,
-                "indicator": s.assessment.labels[indicator_id]["title"], "unit": s.assessment.labels[indicator_id]["unit"],
-                "direction": s.assessment.labels[indicator_id]["direction"], "verdict": a.verdict,
+                "indicator": labels[indicator_id]["title"], "unit": labels[indicator_id]["unit"],
+                "direction": labels[indicator_id]["direction"], "verdict": a.verdict,
                 "readings": [[d, v] for d, v in series],
                 "expected_path": [[d.isoformat(), round(v, 6)] for d, v in a.expected_path],
                 "target": a.inputs.get("target"), "first": a.inputs.get("first"),
@@ -146,7 +166,7 @@ def _charts(db: Database, states: list[PledgeState], today: date) -> list[dict[s
     return charts
 
 
-def _timeline(states: list[PledgeState], today: date) -> list[dict[str, Any]]:
+def _timeline(states: list[Cached], today: date) -> list[dict[str, Any]]:
     """Return open deadlines and reviews from a year ago to four years ahead, of the most urgent pledges."""
     seen: set[tuple[Any, ...]] = set()
     found: list[dict[str, Any]] = []

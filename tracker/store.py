@@ -13,16 +13,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-from sqlite_utils.db import Table
-
+from tracker.db import Database
 from tracker.errors import ConflictError, StoreError, UnknownError
-from tracker.migrations import migrations
 
 if TYPE_CHECKING:
     from tracker.models import Indicator, Pledge, Review
 
 BUSY_TIMEOUT_S = 15.0
+# The names of tracker/migrations.py, in order (a test keeps them equal): opening an up-to-date database checks
+# them with one query instead of importing sqlite-utils.
+MIGRATIONS = ("0001_initial", "0002_indicator_method", "0003_event_date_indexes", "0004_outbox", "0005_report_runs", "0006_status_cache")
 
 
 def utc_now() -> str:
@@ -64,15 +64,26 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
+def applied_migrations(db: Database) -> list[str]:
+    """Return the names of the tracker migrations applied to the database, in the order they were applied."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
+        return []
+    return [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'tracker' ORDER BY rowid")]
+
+
 def _migrate(db: Database) -> None:
-    known = {m.name for m in migrations._migrations}
-    unknown = [m.name for m in migrations.applied(db) if m.name not in known]
+    applied = applied_migrations(db)
+    unknown = [name for name in applied if name not in MIGRATIONS]
     if unknown:
         raise StoreError(f"the database has migrations this version does not know ({', '.join(unknown)}); upgrade tracker")
-    if not migrations.pending(db):
+    if len(applied) == len(MIGRATIONS):
         return
+    import sqlite_utils
+
+    from tracker.migrations import migrations
+
     with write_txn(db):
-        migrations.apply(db)
+        migrations.apply(sqlite_utils.Database(db.conn))
 
 
 @contextlib.contextmanager
@@ -89,11 +100,6 @@ def write_txn(db: Database) -> Iterator[Database]:
         raise
     else:
         db.commit()
-
-
-def table(db: Database, name: str) -> Table:
-    """Return a table of the database (never a view)."""
-    return db.table(name)
 
 
 def rows(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
@@ -127,16 +133,12 @@ def require_item(db: Database, table: str, pledge_id: str, item_id: str) -> dict
     raise UnknownError(f"pledge {pledge_id!r} has no {noun} {item_id!r} (known: {', '.join(known) or 'none'})")
 
 
-def _inserted(result: Table) -> int:
-    return int(str(result.last_pk))
-
-
 def add_update(db: Database, pledge_id: str, status: str, note: str, source: str | None, on: date) -> int:
     """Record a reported status with its note and source."""
     with write_txn(db):
         require_pledge(db, pledge_id)
         row = {"pledge_id": pledge_id, "date": on.isoformat(), "status": status, "note": note, "source": source, "recorded_at": utc_now()}
-        return _inserted(table(db, "status_updates").insert(row))
+        return db.insert("status_updates", row)
 
 
 def add_reading(db: Database, pledge_id: str, indicator_id: str, value: float | str, on: date, source: str | None, note: str | None) -> int:
@@ -150,7 +152,7 @@ def add_reading(db: Database, pledge_id: str, indicator_id: str, value: float | 
             "value_num": value if numeric else None, "value_text": None if numeric else value,
             "source": source, "note": note, "recorded_at": utc_now(),
         }
-        return _inserted(table(db, "readings").insert(row))
+        return db.insert("readings", row)
 
 
 def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, evidence: str | None) -> int:
@@ -162,29 +164,36 @@ def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, ev
         if done:
             raise ConflictError(f"milestone {milestone_id!r} of {pledge_id!r} was already recorded done on {done[0]['date']}")
         row = {"pledge_id": pledge_id, "milestone_id": milestone_id, "date": on.isoformat(), "evidence": evidence, "recorded_at": utc_now()}
-        return _inserted(table(db, "milestone_completions").insert(row))
+        return db.insert("milestone_completions", row)
 
 
-def status_rows(db: Database, today: date, pledge_id: str | None = None) -> list[dict[str, Any]]:
-    """Return one row per active pledge (or just one) with its latest reported status up to `today`."""
+def _scope(column: str, pledge_id: str | None, pledge_ids: list[str] | None) -> str:
+    """Return the SQL condition limiting rows to one pledge (:p) or to some (:ids, a JSON list); empty for all."""
+    if pledge_id is not None:
+        return f"AND {column} = :p"
+    return f"AND {column} IN (SELECT value FROM json_each(:ids))" if pledge_ids is not None else ""
+
+
+def status_rows(db: Database, today: date, pledge_id: str | None = None, pledge_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Return one row per active pledge (or one, or some) with its latest reported status up to `today`."""
     return fast_rows(
         db,
-        """
+        f"""
         SELECT p.id, p.title, p.owner, p.due_text, p.due_date, p.due_precision, p.frameworks, p.reviews,
                (SELECT u.status FROM status_updates u WHERE u.pledge_id = p.id AND u.date <= :t
                 ORDER BY u.date DESC, u.id DESC LIMIT 1) AS reported_status,
                (SELECT u.date FROM status_updates u WHERE u.pledge_id = p.id AND u.date <= :t
                 ORDER BY u.date DESC, u.id DESC LIMIT 1) AS reported_on,
                p.report_every_days, p.start_text
-        FROM pledges p WHERE p.removed_at IS NULL AND (:p IS NULL OR p.id = :p)
+        FROM pledges p WHERE p.removed_at IS NULL {_scope("p.id", pledge_id, pledge_ids)}
         """,
-        {"t": today.isoformat(), "p": pledge_id},
+        {"t": today.isoformat(), "p": pledge_id, "ids": json.dumps(pledge_ids or [])},
     )
 
 
-def milestone_rows(db: Database, today: date, pledge_id: str | None = None) -> list[dict[str, Any]]:
-    """Return active milestones with their completion date up to `today` (NULL while open)."""
-    where = "AND m.pledge_id = :p" if pledge_id else ""
+def milestone_rows(db: Database, today: date, pledge_id: str | None = None, pledge_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Return active milestones (of every pledge, one or some) with their completion date up to `today` (NULL while open)."""
+    where = _scope("m.pledge_id", pledge_id, pledge_ids)
     return fast_rows(
         db,
         f"""
@@ -195,7 +204,7 @@ def milestone_rows(db: Database, today: date, pledge_id: str | None = None) -> l
         LEFT JOIN milestone_completions c ON c.pledge_id = m.pledge_id AND c.milestone_id = m.id AND c.date <= :t
         WHERE m.removed_at IS NULL {where} ORDER BY m.pledge_id, m.position
         """,
-        {"t": today.isoformat(), "p": pledge_id},
+        {"t": today.isoformat(), "p": pledge_id, "ids": json.dumps(pledge_ids or [])},
     )
 
 
@@ -336,7 +345,7 @@ def _sync_pledge(db: Database, path: str, sha: str, pledge: Pledge, today: date,
          "definition": pledge.model_dump_json(), "synced_at": now, "removed_at": None}, ("id",))
     revisions += _sync_milestones(db, pledge, today, now) + _sync_indicators(db, pledge, today, now)
     if revisions:
-        table(db, "revisions").insert_all(revisions)
+        db.insert_all("revisions", revisions)
     return revisions
 
 
@@ -392,9 +401,7 @@ def _sync_indicators(db: Database, pledge: Pledge, today: date, now: str) -> lis
 
 def assessment_rows(db: Database, today: date, pledge_id: str | None = None, pledge_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Return per active indicator (of one pledge, or of some) its spec and first, previous and latest readings up to `today`."""
-    where = "AND i.pledge_id = :pledge" if pledge_id else ""
-    if pledge_ids is not None:
-        where += " AND i.pledge_id IN (SELECT value FROM json_each(:ids))"
+    where = _scope("i.pledge_id", pledge_id, pledge_ids)
     pick = "SELECT r.id FROM readings r WHERE r.pledge_id = i.pledge_id AND r.indicator_id = i.id AND r.date <= :today ORDER BY r.date {order}, r.id {order} LIMIT 1"
     return fast_rows(
         db,
@@ -410,7 +417,7 @@ def assessment_rows(db: Database, today: date, pledge_id: str | None = None, ple
         LEFT JOIN readings l ON l.id = pick.last_id
         ORDER BY pick.pledge_id, pick.position
         """,
-        {"today": today.isoformat(), "pledge": pledge_id, "ids": json.dumps(pledge_ids or [])},
+        {"today": today.isoformat(), "p": pledge_id, "ids": json.dumps(pledge_ids or [])},
     )
 
 

@@ -8,9 +8,8 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sqlite_utils import Database
-
 from tracker import store
+from tracker.db import Database
 from tracker.errors import ConflictError
 
 BATCH = 5000

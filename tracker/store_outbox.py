@@ -7,8 +7,7 @@ import os
 from datetime import date
 from typing import Any
 
-from sqlite_utils import Database
-
+from tracker.db import Database
 from tracker.errors import ConflictError, UnknownError
 from tracker.store import fast_rows, rows, write_txn
 
@@ -160,3 +159,23 @@ def record_report_run(db: Database, week: str, now: str, today: date, paths: lis
     with write_txn(db):
         db.execute("INSERT OR REPLACE INTO report_runs (week, saved_at, today, paths) VALUES (?, ?, ?, ?)",
                    [week, now, today.isoformat(), json.dumps(paths)])
+
+
+def data_version(db: Database) -> int:
+    """Return the count of changes to the tables pledge statuses are computed from (kept by triggers)."""
+    return int(db.execute("SELECT data_version FROM cache_state WHERE id = 1").fetchone()[0])
+
+
+def quiet(db: Database, mark: str, now: str) -> bool:
+    """Return True when the last complete tick had this mark and no outbox entry is ready to send."""
+    if db.execute("SELECT tick_mark FROM cache_state WHERE id = 1").fetchone()[0] != mark:
+        return False
+    ready = db.execute("""SELECT 1 FROM outbox WHERE status IN ('pending', 'sending')
+                          OR (status = 'failed' AND next_attempt_at <= ?) LIMIT 1""", [now]).fetchone()
+    return ready is None
+
+
+def set_tick_mark(db: Database, mark: str) -> None:
+    """Record the mark of a complete tick (see remind._tick_mark)."""
+    with write_txn(db):
+        db.execute("UPDATE cache_state SET tick_mark = ? WHERE id = 1", [mark])

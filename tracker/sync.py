@@ -8,11 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from tracker import store
+from tracker.db import Database
 from tracker.errors import PledgeFileError
-from tracker.layout import REVIEWS_FILE, pledge_paths
+from tracker.layout import REVIEWS_FILE, file_states
 
 
 @dataclass(frozen=True)
@@ -24,21 +23,9 @@ class SyncResult:
     revisions: list[dict[str, Any]] = field(default_factory=list)
 
 
-def scan(folder: Path) -> dict[str, tuple[int, int]]:
-    """Return size and mtime of the review calendar and every pledge file, by file name."""
-    paths = pledge_paths(folder)
-    if (folder / REVIEWS_FILE).is_file():
-        paths.append(folder / REVIEWS_FILE)
-    states = {}
-    for path in paths:
-        info = path.stat()
-        states[path.name] = (info.st_size, info.st_mtime_ns)
-    return states
-
-
 def sync(db: Database, folder: Path, today: date) -> SyncResult:
     """Load changed pledge files into the database, or raise PledgeFileError and change nothing."""
-    seen = scan(folder)
+    seen = file_states(folder)
     known = store.file_states(db)
     if seen.keys() == known.keys() and all(known[p][:2] == seen[p] for p in seen):
         return SyncResult()

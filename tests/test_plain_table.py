@@ -1,0 +1,53 @@
+"""The plain status table (written when stdout is not a terminal) is laid out exactly as the Rich table is."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from tracker.plain_table import cell_len, fit, status_lines
+from tracker.render import status_table
+
+BASE: dict[str, Any] = {
+    "id": "gcm-plan", "title": "National GCM Implementation Plan", "owner": "Ministry of Labour", "health": "critical",
+    "progress": 0.25, "schedule_status": "overdue", "reported_status": "in-progress", "assessed_status": "off-track",
+    "discrepancy": True, "next_deadline": {"text": "2025", "precision": "year", "date": "2025-12-31"}, "days_left": -327,
+}
+VARIANTS: list[dict[str, Any]] = [
+    {},
+    {"progress": None, "reported_status": None, "discrepancy": False, "next_deadline": None, "days_left": None, "health": "good",
+     "schedule_status": "closed", "assessed_status": "no-data"},
+    {"id": "a" * 40, "title": "ផែនការជាតិ សុខភាពជនចំណាកស្រុក " * 3, "owner": "ក្រសួងសុខាភិបាល"},
+    {"title": "日本の対カンボジア国別開発協力方針 — 2024–28", "days_left": 0, "schedule_status": "due-soon",
+     "next_deadline": {"text": "2026-11-23", "precision": "day", "date": "2026-11-23"}},
+    {"title": "[bold red]not markup[/] \x1b[31m<script>", "owner": "e\u0301cole · café", "days_left": 1499, "schedule_status": "upcoming"},
+]
+
+
+def _rows(count: int) -> list[dict[str, Any]]:
+    return [{**BASE, **VARIANTS[i % len(VARIANTS)], "id": f"{VARIANTS[i % len(VARIANTS)].get('id', 'p')}-{i}"} for i in range(count)]
+
+
+def _rich(rows: list[dict[str, Any]], width: int) -> list[str]:
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None, highlight=False, soft_wrap=False).print(status_table(rows, False, width))
+    return out.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("width", [72, 80, 100, 149])
+@pytest.mark.parametrize("count", [1, 5, 60])
+def test_plain_table_matches_rich(count: int, width: int) -> None:
+    """Every line, character for character, at several widths, with wide, combining and hostile text, cropped or not."""
+    rows = _rows(count)
+    assert status_lines(rows, rows[:50], width) == _rich(rows, width)
+
+
+def test_fit_crops_by_terminal_cells() -> None:
+    """A wide character counts two cells; cropping keeps the width exact and ends with an ellipsis, as Rich does."""
+    assert cell_len("日本") == 4
+    assert fit("日本語テキスト", 6) == "日本 …"  # the third wide character does not fit: a space, then the ellipsis
+    assert fit("abc", 5, right=True) == "  abc"
+    assert cell_len(fit("ផែនការជាតិ", 4)) == 4

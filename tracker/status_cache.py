@@ -1,0 +1,153 @@
+"""Each pledge's computed status for one day, kept in the database so that large portfolios read it back.
+
+A pledge's status (lenses, health, assessment) depends on its rows, the review calendar, a few settings and the
+day. `refresh` makes the `status_cache` table hold it for every active pledge as of one day: triggers (migration
+0006) drop a pledge's row whenever a table it depends on changes, a new day or other settings empty the table, and
+only the missing rows are computed again, by the same code (`portfolio.snapshot`) that computes them uncached.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from tracker import __version__, store
+from tracker.db import Database
+from tracker.schedule_lens import SCHEDULE_ORDER, Deadline
+
+if TYPE_CHECKING:
+    from tracker.portfolio import PledgeState
+    from tracker.workspace import Settings
+
+# Part of the fingerprint: change it whenever what a cached row holds, or how it is computed, changes.
+CACHE_FORMAT = 1
+NO_DAYS = 10**6  # sorts pledges without a next deadline after every dated one (as schedule_lens.urgency_key does)
+
+
+@dataclass
+class Cached:
+    """A pledge's status as the status, report and reminder code reads it (cached or freshly computed)."""
+
+    json: dict[str, Any]
+    deadlines: list[Deadline]
+    row_text: str
+    trend_json: str
+    chartable: bool
+    contradiction: bool
+    stale: bool
+
+    @property
+    def row(self) -> dict[str, Any]:
+        """Return the status row (it holds id, title, owner and reported_status, as the database row does)."""
+        return self.json
+
+
+def fingerprint(settings: Settings) -> str:
+    """Return what, besides the data and the day, a cached status depends on."""
+    return json.dumps([CACHE_FORMAT, __version__, settings.due_soon_days, sorted(settings.thresholds.items())])
+
+
+def _deadline_list(deadlines: list[Deadline]) -> list[list[str]]:
+    return [[d.date.isoformat(), d.text, d.precision, d.what, d.kind, d.item] for d in deadlines]
+
+
+def _row(state: PledgeState) -> tuple[Any, ...]:
+    """Return the status_cache row of a freshly computed pledge state."""
+    from tracker.evaluation import trend
+
+    j, health = state.json, state.health
+    assert health is not None
+    extra = {"deadlines": _deadline_list(state.deadlines), "contradiction": health.contradiction, "stale": health.stale,
+             "chartable": any(a.inputs.get("points_used") for a in state.assessment.indicators.values())}
+    trends = [trend(i, a, state.assessment.labels[i]) for i, a in state.assessment.indicators.items()]
+    days = j["days_left"] if j["days_left"] is not None else NO_DAYS
+    return (j["id"], SCHEDULE_ORDER[j["schedule_status"]], days, j["schedule_status"], j["owner"], json.dumps(j["frameworks"]),
+            _dumps(j), _dumps(trends), json.dumps(extra, ensure_ascii=False))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def snapshot(db: Database, day: date, settings: Settings, pledge_ids: list[str] | None = None) -> list[PledgeState]:
+    """Compute pledge states (imported on first use: a warm cache never needs the assessment code)."""
+    from tracker.portfolio import snapshot as compute
+
+    return compute(db, day, settings, pledge_ids=pledge_ids)
+
+
+def refresh(db: Database, today: date, settings: Settings) -> None:
+    """Make the cache hold the status of every active pledge as of `today`, computing only what is missing."""
+    wanted = (today.isoformat(), fingerprint(settings))
+    with store.write_txn(db):
+        if tuple(db.execute("SELECT as_of, fingerprint FROM cache_state WHERE id = 1").fetchone()) != wanted:
+            db.execute("DELETE FROM status_cache")
+            db.execute("UPDATE cache_state SET as_of = ?, fingerprint = ? WHERE id = 1", wanted)
+            missing = None
+        else:
+            missing = [r[0] for r in db.execute(
+                "SELECT id FROM pledges WHERE removed_at IS NULL AND id NOT IN (SELECT pledge_id FROM status_cache)")]
+            if not missing:
+                return
+        db.conn.executemany("INSERT INTO status_cache VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            (_row(s) for s in snapshot(db, today, settings, pledge_ids=missing)))
+
+
+def ensure(db: Database, today: date, settings: Settings) -> bool:
+    """Refresh the cache; return False (the caller then computes uncached) when the database cannot be written."""
+    try:
+        refresh(db, today, settings)
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc):
+            raise
+        return False
+    return True
+
+
+def _cached(row_json: str, trend_json: str, state_json: str) -> Cached:
+    extra = json.loads(state_json)
+    deadlines = [Deadline(date.fromisoformat(d[0]), *d[1:]) for d in extra["deadlines"]]
+    return Cached(json.loads(row_json), deadlines, row_json, trend_json, extra["chartable"], extra["contradiction"], extra["stale"])
+
+
+def _fresh(state: PledgeState) -> Cached:
+    row = _row(state)
+    return _cached(row[6], row[7], row[8])
+
+
+ORDER = "ORDER BY schedule_order, days_key, pledge_id"
+
+
+def computed(db: Database, day: date, settings: Settings) -> list[Cached]:
+    """Return every active pledge's status as of `day`, most urgent first, computed without the cache."""
+    return [_fresh(s) for s in snapshot(db, day, settings)]
+
+
+def states_of(db: Database, today: date, settings: Settings) -> list[Cached]:
+    """Return every active pledge's status as of `today`, most urgent first (from the cache, refreshed first)."""
+    if not ensure(db, today, settings):
+        return computed(db, today, settings)
+    return [_cached(*r) for r in db.execute(f"SELECT row_json, trend_json, state_json FROM status_cache {ORDER}")]
+
+
+def status_texts(db: Database, today: date, settings: Settings) -> Iterator[tuple[str, str, str]]:
+    """Yield (owner, frameworks JSON, status row JSON) of every active pledge as of `today`, most urgent first."""
+    if not ensure(db, today, settings):
+        for s in snapshot(db, today, settings):
+            yield s.json["owner"], _dumps(s.json["frameworks"]), _dumps(s.json)
+        return
+    yield from db.execute(f"SELECT owner, frameworks, row_json FROM status_cache {ORDER}")
+
+
+def urgent(db: Database, today: date, settings: Settings, limit: int) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """Return the `limit` most urgent status rows, and (id, schedule status) of the rest, in urgency order."""
+    if not ensure(db, today, settings):
+        rows = [s.json for s in snapshot(db, today, settings)]
+        return rows[:limit], [(r["id"], r["schedule_status"]) for r in rows[limit:]]
+    head = [json.loads(r[0]) for r in db.execute(f"SELECT row_json FROM status_cache {ORDER} LIMIT ?", [limit])]
+    tail = db.execute(f"SELECT pledge_id, schedule_status FROM status_cache {ORDER} LIMIT -1 OFFSET ?", [limit]).fetchall()
+    return head, tail
