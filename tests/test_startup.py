@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+
+from conftest import REPO
 
 HEAVY = ("apscheduler", "apprise", "sqlite_utils", "rich.table", "pydantic", "yaml")
 
@@ -23,3 +26,30 @@ def test_python_dash_m_works() -> None:
     """`python -m tracker --version` runs the same CLI."""
     out = subprocess.run([sys.executable, "-m", "tracker", "--version"], capture_output=True, text=True, check=True).stdout
     assert out.startswith("tracker, version ")
+
+
+def _entry(columns: str) -> str:
+    env = {**os.environ, "COLUMNS": columns}
+    return subprocess.run([sys.executable, "-m", "tracker", "--help"], capture_output=True, text=True, check=True, env=env).stdout
+
+
+def test_stored_help_is_what_click_prints() -> None:
+    """tracker/help_text.py is current (else run `python tools/help_text.py`), and the entry point prints it."""
+    sys.path.insert(0, str(REPO / "tools"))
+    import help_text as tool
+
+    from tracker.help_text import HELP
+
+    printed = tool.click_help()
+    assert printed == HELP, "tracker/help_text.py is stale: run `python tools/help_text.py`"
+    assert _entry("80") == _entry("200") == printed
+    narrow = _entry("60")
+    assert narrow != printed
+    assert narrow.startswith("Usage: tracker [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_stored_help_imports_no_click() -> None:
+    """The console script answers --help without importing click or any command."""
+    code = "import sys; sys.argv = ['tracker', '--help']; from tracker.entry import main; main(); print(sorted(m for m in ('click', 'tracker.cli') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, "COLUMNS": "80"}).stdout
+    assert out.splitlines()[-1] == "[]"

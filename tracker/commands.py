@@ -61,7 +61,7 @@ def _warn(app: App) -> None:
     """Print service warnings (dead reminders, a silent daemon) prominently on stderr."""
     from datetime import UTC, datetime
 
-    from tracker.portfolio import service_warnings
+    from tracker.attention import service_warnings
 
     for warning in service_warnings(app.db(), datetime.now(UTC)):
         click.secho(f"warning: {warning}", err=True, fg="yellow", bold=True)
@@ -116,15 +116,18 @@ def update(app: App, pledge_id: str, new_status: str, note: str, source: str | N
 @pass_app
 def record(app: App, pledge_id: str, indicator_id: str, value: str, on: str | None, source: str | None, note: str | None) -> None:
     """Record an indicator reading; the value must fit the indicator's kind."""
+    from types import SimpleNamespace
+
     from tracker import store
-    from tracker.models import Indicator, check_value
+    from tracker.values import check_value
 
     db = app.db()
     row = store.require_pledge(db, pledge_id)
     store.require_item(db, "indicators", pledge_id, indicator_id)
     spec = next(i for i in store.definition(row)["indicators"] if i["id"] == indicator_id)
+    indicator = SimpleNamespace(id=spec["id"], kind=spec["kind"], levels=spec.get("levels") or [])
     try:
-        checked = check_value(Indicator.model_validate(spec), text_option(value, "VALUE", 500))
+        checked = check_value(indicator, text_option(value, "VALUE", 500))
     except ValueError as exc:
         raise UsageError(f"VALUE: {exc}") from None
     day = parse_date(on, app, "--date")

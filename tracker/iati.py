@@ -549,7 +549,7 @@ def save(db: Database, folder: Path, imported: Imported, file_name: str, today: 
 
 def _reading_rows(pledge: Pledge, readings: list[Reading], source: str) -> list[dict[str, Any]]:
     from tracker import store
-    from tracker.models import check_value
+    from tracker.values import check_value
 
     rows = []
     now = store.utc_now()

@@ -140,7 +140,7 @@ def _export_periods(
 
 def _point_value(indicator: Indicator, value: object) -> str:
     """Return a baseline or target value normalised for its kind (`45%` as `45`, `true` as `yes`)."""
-    from tracker.models import check_value
+    from tracker.values import check_value
 
     return format_value(check_value(indicator, value))
 

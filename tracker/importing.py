@@ -14,8 +14,9 @@ from tracker.cli import source_option, text_option
 from tracker.dates import past_day
 from tracker.db import Database
 from tracker.errors import UsageError
-from tracker.models import Indicator, check_value
+from tracker.models import Indicator
 from tracker.store_io import ReadingRow, definitions
+from tracker.values import check_value
 
 REQUIRED = ("pledge", "indicator", "date", "value")
 OPTIONAL = ("source", "note")

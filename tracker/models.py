@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -18,6 +16,7 @@ from pydantic import (
 )
 
 from tracker.dates import FuzzyDate, parse_fuzzy
+from tracker.values import check_value, reject_control
 
 Fuzzy = Annotated[FuzzyDate, BeforeValidator(parse_fuzzy), PlainSerializer(str, return_type=str)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
@@ -39,14 +38,6 @@ REPORTED_STATUSES = (
     "missed",
     "withdrawn",
 )
-YES = ("yes", "true")
-NO = ("no", "false")
-
-
-def _reject_control(value: str) -> str:
-    if re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", value):
-        raise ValueError("control characters are not allowed")
-    return value
 
 
 class _Model(BaseModel):
@@ -56,11 +47,11 @@ class _Model(BaseModel):
     @classmethod
     def _no_control_chars(cls, value: object) -> object:
         if isinstance(value, str):
-            return _reject_control(value)
+            return reject_control(value)
         if isinstance(value, list):
             for item in value:
                 if isinstance(item, str):
-                    _reject_control(item)
+                    reject_control(item)
         return value
 
 
@@ -150,36 +141,6 @@ class Indicator(_Model):
         return self
 
 
-def check_value(indicator: Indicator, value: object) -> float | str:
-    """Return `value` normalised for the indicator's kind, or raise ValueError."""
-    if indicator.kind in ("number", "percent"):
-        return _check_number(indicator, value)
-    text = str(value).strip().lower() if isinstance(value, (str, bool)) else None
-    if indicator.kind == "yes-no":
-        if text in YES:
-            return "yes"
-        if text in NO:
-            return "no"
-        raise ValueError(f"indicator {indicator.id!r} is yes-no: expected yes or no, got {value!r}")
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"indicator {indicator.id!r} is qualitative: expected text, got {value!r}")
-    if indicator.levels and value.strip() not in indicator.levels:
-        raise ValueError(f"indicator {indicator.id!r}: {value!r} is not one of {', '.join(indicator.levels)}")
-    return _reject_control(value.strip())
-
-
-def _check_number(indicator: Indicator, value: object) -> float:
-    if isinstance(value, bool):
-        raise ValueError(f"indicator {indicator.id!r} is a {indicator.kind}: expected a number, got {value!r}")
-    try:
-        number = float(str(value).strip().rstrip("%") if indicator.kind == "percent" else value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"indicator {indicator.id!r} is a {indicator.kind}: expected a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"indicator {indicator.id!r}: {value!r} is not a finite number")
-    if indicator.kind == "percent" and not 0 <= number <= 100:
-        raise ValueError(f"indicator {indicator.id!r} is a percent: expected 0-100, got {value!r}")
-    return number
 
 
 class Milestone(Assumable):

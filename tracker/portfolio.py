@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
-from tracker import store, store_outbox
+from tracker import store
 from tracker.dates import FuzzyDate, parse_fuzzy
 from tracker.db import Database
 from tracker.evaluation import PledgeAssessment, assess_rows, milestone_progress, pledge_health
@@ -175,20 +175,3 @@ def history(db: Database, pledge_id: str) -> list[dict[str, Any]]:
             event.update(item_kind=item_kind, item=item_id, field=field, old=r["old"], new=r["value"])
         events.append(event)
     return events
-
-
-
-def service_warnings(db: Database, now: datetime) -> list[str]:
-    """Return warnings a user must not miss: dead reminders, a daemon that stopped ticking."""
-    found = []
-    dead = store_outbox.outbox_counts(db).get("dead", 0)
-    if dead:
-        found.append(f"{dead} reminder(s) could not be delivered and gave up (dead): see `tracker outbox --status dead`, "
-                     "then `tracker outbox retry ID`")
-    beat = store_outbox.heartbeat(db, "daemon")
-    if beat is not None:
-        age = now - datetime.fromisoformat(beat["at"])
-        if age > timedelta(days=1):
-            found.append(f"the tracker daemon has not ticked since {beat['at'][:16].replace('T', ' ')} UTC "
-                         f"({age.days} day(s)); is `tracker run` still running?")
-    return found

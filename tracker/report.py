@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, overload
 
 from tracker import store
+from tracker.attention import service_warnings
 from tracker.dates import iso_week_bounds
 from tracker.db import Database
-from tracker.portfolio import service_warnings, snapshot
+from tracker.portfolio import snapshot
 from tracker.schedule_lens import CLOSED_STATUSES
 from tracker.status_cache import Cached, computed, states_of
 from tracker.workspace import Settings

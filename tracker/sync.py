@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,6 +28,8 @@ def sync(db: Database, folder: Path, today: date) -> SyncResult:
     known = store.file_states(db)
     if seen.keys() == known.keys() and all(known[p][:2] == seen[p] for p in seen):
         return SyncResult()
+    import hashlib
+
     texts, files = {}, {}
     for name, (size, mtime) in seen.items():
         if name in known and known[name][:2] == (size, mtime):
