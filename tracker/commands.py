@@ -292,6 +292,8 @@ def remind(app: App, dry_run: bool, as_json: bool) -> None:
     result = tick(app.db(), app.workspace.settings, app.today, dry_run=dry_run)
     if as_json:
         emit_json(result.as_json())
+    elif not (dry_run or result.sent or result.failed or result.dead or result.skipped):
+        click.echo(result.summary())  # nothing to list: no need for Rich
     else:
         from tracker.render_outbox import tick_text
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from tracker import status_cache, store_outbox
+from tracker import store_outbox
 from tracker.db import Database
 from tracker.monitor import Rules, Seen, Slot, Watched, plan, worsened
 from tracker.notify import Channels, send
@@ -48,6 +48,8 @@ class TickResult:
 
 
 def _rules(settings: Settings, override: dict[str, Any] | None) -> Rules:
+    from tracker.monitor import Rules
+
     own = override or {}
     before = own.get("before_days") or settings.before_days
     escalate = own.get("escalate_after_days")
@@ -57,6 +59,8 @@ def _rules(settings: Settings, override: dict[str, Any] | None) -> Rules:
 
 def watched_deadlines(states: list[Cached], people: dict[str, dict[str, Any]], settings: Settings, channels: Channels) -> list[Watched]:
     """Return every open deadline with its recipients: pledge due dates, open milestones and reviews."""
+    from tracker.monitor import Watched
+
     found: list[Watched] = []
     reviews: dict[tuple[str, date], tuple[Any, set[str]]] = {}
     for s in states:
@@ -102,6 +106,7 @@ def subject_for(what: str, title: str | None, due: date, today: date) -> str:
 
 def _alerts(states: list[Cached], people: dict[str, dict[str, Any]], seen: dict[str, tuple[str, bool, bool]],
             channels: Channels, today: date, now: str) -> tuple[list[dict[str, Any]], dict[str, tuple[str, bool, bool]]]:
+
     entries, current = [], {}
     for s in states:
         now_seen = Seen(s.json["assessed_status"], s.contradiction, s.stale)
@@ -134,7 +139,10 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
     mark = _tick_mark(settings, channels, today, version)
     if not dry_run and store_outbox.quiet(db, mark, stamp):
         return TickResult()
-    states = status_cache.states_of(db, today, settings)
+    # Only a tick with something to do loads the planning and assessment code.
+    from tracker.status_cache import states_of
+
+    states = states_of(db, today, settings)
     people = store_outbox.notify_rows(db)
     watched = watched_deadlines(states, people, settings, channels)
     decided = plan(watched, today, store_outbox.outbox_known(db))

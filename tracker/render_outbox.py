@@ -31,9 +31,7 @@ def tick_text(result: TickResult, dry_run: bool) -> RenderableType:
         return Group(*lines, Text(f"dry run: {len(lines)} message(s) would go out; nothing was recorded or sent", style="dim"))
     lines = [_line(e, "sent", "green") for e in result.sent] + [_line(e, "failed", "yellow") for e in result.failed]
     lines += [_line(e, "dead", "bold red") for e in result.dead] + [_line(e, "skipped", "dim") for e in result.skipped]
-    summary = (f"{len(result.sent)} sent, {len(result.failed)} failed (will retry), {len(result.dead)} dead, "
-               f"{result.planned} planned, {result.superseded} superseded, {result.alerts} progress alerts")
-    return Group(*lines, Text(summary, style="dim"))
+    return Group(*lines, Text(result.summary(), style="dim"))
 
 
 def outbox_table(entries: list[dict[str, Any]], counts: dict[str, int], width: int) -> RenderableType:
