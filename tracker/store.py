@@ -264,6 +264,11 @@ def definition(row: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(row["definition"]))
 
 
+def file_stats(db: Database) -> dict[str, tuple[int, int]]:
+    """Return size and mtime of every synced file (what the unchanged check compares)."""
+    return {path: (size, mtime) for path, size, mtime in db.execute("SELECT path, size, mtime_ns FROM source_files")}
+
+
 def file_states(db: Database) -> dict[str, tuple[int, int, str]]:
     """Return the size, mtime and hash of every source file as last synced."""
     return {r["path"]: (r["size"], r["mtime_ns"], r["sha256"]) for r in fast_rows(db, "SELECT path, size, mtime_ns, sha256 FROM source_files")}

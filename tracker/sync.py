@@ -25,9 +25,9 @@ class SyncResult:
 def sync(db: Database, folder: Path, today: date) -> SyncResult:
     """Load changed pledge files into the database, or raise PledgeFileError and change nothing."""
     seen = file_states(folder)
-    known = store.file_states(db)
-    if seen.keys() == known.keys() and all(known[p][:2] == seen[p] for p in seen):
+    if store.file_stats(db) == seen:
         return SyncResult()
+    known = store.file_states(db)
     import hashlib
 
     texts, files = {}, {}

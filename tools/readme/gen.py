@@ -1,8 +1,8 @@
 """Write README.md from tools/readme/template.md, filled with real command output and tables checked against the code.
 
 Run from anywhere with the package installed: `python tools/readme/gen.py`. It stops when the documentation and
-the code disagree (a model field, a JSON key). Benchmark figures come from bench.md / bench.json beside it: paste
-the table printed by `python bench/bench_status.py` there after a new measurement.
+the code disagree (a model field, a JSON key). The budget table is the one in bench/RESULTS.md (written by
+`python bench/run.py`); the first-sync figure comes from bench.json beside this file.
 """
 
 from __future__ import annotations
@@ -181,6 +181,13 @@ SHOW_KEYS = [
 ]
 
 
+def budgets() -> str:
+    """Return the budget table of the last `python bench/run.py`, as bench/RESULTS.md records it."""
+    results = (GEN.parents[1] / "bench" / "RESULTS.md").read_text(encoding="utf-8")
+    start = results.index("| row | measured median |")
+    return results[start:results.index("\n\n", start)]
+
+
 def key_table(rows: list[tuple[str, str]]) -> str:
     return table([(f"`{k}`", m) for k, m in rows], ("key", "meaning"))
 
@@ -267,13 +274,12 @@ def main() -> None:
     text = (GEN / "template.md").read_text(encoding="utf-8")
     ex_pledge = (GEN / "example-pledge.yaml").read_text(encoding="utf-8")
     ex_reviews = (GEN / "_reviews.yaml").read_text(encoding="utf-8")
-    bench = (GEN / "bench.md").read_text(encoding="utf-8").strip()
     bench_meta = json.loads((GEN / "bench.json").read_text(encoding="utf-8"))
     fills = {
         "STATUS": status, "SHOW": show, "STATUS_KEYS": status_keys, "SHOW_KEYS": key_table(SHOW_KEYS),
         "EX_PLEDGE": ex_pledge, "EX_REVIEWS": ex_reviews, "CATALOG": cat + "\n\nThe review calendar:\n\n" + reviews,
         "N_PLEDGES": str(len(catalog.pledges)), "N_REVIEWS": str(len(catalog.reviews)),
-        "BENCH": bench, "BENCH_DATE": bench_meta["date"], "SYNC_NOTE": bench_meta["sync_note"],
+        "BUDGETS": budgets(), "SYNC_NOTE": bench_meta["sync_note"],
         "ASSESSMENT_KEYS": "{" + ", ".join(assessment_keys) + ", formula}",
         "VALIDATE_ERRORS": validate_errors,
         "SETTINGS": (GEN / "settings.md").read_text(encoding="utf-8").strip(),
