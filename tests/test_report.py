@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
-from conftest import Tracker
+import pytest
+from conftest import TODAY, Tracker
 
 from tracker.render_md import md
 
@@ -157,3 +159,22 @@ def test_abandoned_temporary_files_are_cleared(tmp_path: Path) -> None:
     atomic_write(tmp_path / "2026-W48.md", "# done\n")
     assert not old.exists() and young.exists()
     assert (tmp_path / "2026-W48.md").read_text(encoding="utf-8") == "# done\n"
+
+
+def test_compact_json_splices_the_entries_exactly_as_json_dumps_writes_them(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The streamed report (entries written in chunks, as JSON text) is byte for byte what json.dumps gives."""
+    from tracker import reporting, store, sync
+    from tracker.workspace import open_workspace
+
+    monkeypatch.setattr(reporting, "CHUNK", 5)  # 12 pledges: three chunks
+    ws = open_workspace(str(tracker.root), None)
+    db = store.open_db(ws.db_path)
+    try:
+        sync.sync(db, ws.pledges_dir, date.fromisoformat(TODAY))
+        data = reporting.weekly(db, ws, date.fromisoformat(TODAY), None)
+    finally:
+        db.close()
+    pieces = list(reporting.json_chunks(data))
+    assert len(pieces) == 5
+    assert "".join(pieces) == json.dumps({**data, "pledges": list(data["pledges"])}, ensure_ascii=False) + "\n"
+    assert json.loads("".join(pieces))["pledges"] == json.loads("".join(reporting.json_chunks(data, pretty=True)))["pledges"]

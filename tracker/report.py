@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, overload
 
-from tracker import store
+from tracker import status_cache, store
 from tracker.attention import service_warnings
 from tracker.dates import iso_week_bounds
 from tracker.db import Database
 from tracker.portfolio import snapshot
 from tracker.schedule_lens import CLOSED_STATUSES
-from tracker.status_cache import Cached, computed, states_of
+from tracker.status_cache import Cached
 from tracker.workspace import Settings
 
 REPORT_VERSION = 1
@@ -33,35 +34,100 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
     """Return the weekly report for an ISO week as seen on `today`."""
     monday, sunday = iso_week_bounds(week)
     as_of = min(today, sunday)
-    # The cache holds one day: a past week's report is computed without replacing it.
-    states = states_of(db, as_of, settings) if as_of == today else computed(db, as_of, settings)
+    sections = _Sections(monday, as_of)
+    # The cache holds one day: a past week's report is computed without replacing it. Cached statuses are read one
+    # at a time, so a global portfolio's report never holds 10,000 parsed pledges.
+    with status_cache.day(db, as_of, settings) if as_of == today else contextlib.nullcontext(False) as cached:
+        for state in status_cache.iter_cached(db) if cached else status_cache.computed(db, as_of, settings):
+            sections.add(state)
     events = store.week_events(db, monday, as_of)
-    report = {
+    return {
         "version": REPORT_VERSION, "week": week, "from": monday.isoformat(), "to": sunday.isoformat(),
         "as_of": as_of.isoformat(), "workspace": workspace,
-        "summary": _summary(states),
-        "changes": {**events, "newly_overdue": _newly_overdue(states, monday, as_of)},
-        "due": {"within_30": _due(states, as_of, 0, 30), "within_90": _due(states, as_of, 31, 90)},
-        "reviews": _reviews(states, as_of),
-        "portfolio": _portfolio(states),
-        "pledges": PledgeEntries([_pledge(s) for s in states]),
-        "charts": _charts(db, states, as_of, settings),
-        "timeline": _timeline(states, as_of),
+        "summary": sections.summary(),
+        "changes": {**events, "newly_overdue": _by_date(sections.newly_overdue)},
+        "due": {"within_30": _by_date(sections.within_30), "within_90": _by_date(sections.within_90)},
+        "reviews": sorted(sections.reviews.values(), key=lambda r: r["date"]),
+        "portfolio": sections.portfolio(),
+        "pledges": PledgeEntries(sections.entries),
+        "charts": _charts(db, sections.chartable, as_of, settings),
+        "timeline": sorted(sections.timeline, key=lambda d: (d["date"], d["kind"], d["pledge_id"] or "")),
         "attention": service_warnings(db, datetime.now(UTC)),
     }
-    return report
 
 
-def _summary(states: list[Cached]) -> dict[str, Any]:
-    rows = [s.json for s in states]
-    return {
-        "pledges": len(rows),
-        "by_health": dict(Counter(r["health"] for r in rows)),
-        "by_schedule": dict(Counter(r["schedule_status"] for r in rows)),
-        "by_assessed": dict(Counter(r["assessed_status"] for r in rows)),
-        "by_reported": dict(Counter(r["reported_status"] or "not-reported" for r in rows)),
-        "discrepancies": sum(1 for r in rows if r["discrepancy"]),
-    }
+def _by_date(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(found, key=lambda d: (d["date"], d["pledge_id"]))
+
+
+class _Sections:
+    """The report's sections, gathered in one pass over the pledges, most urgent first."""
+
+    def __init__(self, monday: date, as_of: date) -> None:
+        self.monday, self.as_of = monday, as_of
+        self.counts: dict[str, Counter[str]] = {k: Counter() for k in ("health", "schedule", "assessed", "reported")}
+        self.discrepancies = 0
+        self.by_framework: dict[str, Counter[str]] = defaultdict(Counter)
+        self.by_owner: dict[str, Counter[str]] = defaultdict(Counter)
+        self.newly_overdue: list[dict[str, Any]] = []
+        self.within_30: list[dict[str, Any]] = []
+        self.within_90: list[dict[str, Any]] = []
+        self.reviews: dict[str, dict[str, Any]] = {}
+        self.timeline: list[dict[str, Any]] = []
+        self.timeline_seen: set[tuple[Any, ...]] = set()
+        self.entries: list[str] = []
+        self.chartable: list[str] = []
+
+    def add(self, s: Cached) -> None:
+        """Count one pledge and keep what the sections list of it."""
+        j = s.json
+        for key, value in (("health", j["health"]), ("schedule", j["schedule_status"]), ("assessed", j["assessed_status"]),
+                           ("reported", j["reported_status"] or "not-reported")):
+            self.counts[key][value] += 1
+        self.discrepancies += bool(j["discrepancy"])
+        for tag in sorted({f.split(":")[0] for f in j["frameworks"]}) or ["(none)"]:
+            self.by_framework[tag][j["health"]] += 1
+        self.by_owner[j["owner"]][j["health"]] += 1
+        self.entries.append(_pledge(s))
+        if s.chartable and len(self.chartable) < CHART_LIMIT:
+            self.chartable.append(j["id"])
+        self._deadlines(s)
+
+    def _deadlines(self, s: Cached) -> None:
+        is_open, as_of = _open(s), self.as_of
+        for d in s.deadlines:
+            if d.kind == "review":
+                entry = self.reviews.setdefault(d.what, {"title": d.what.removeprefix("review: "), **d.as_json(as_of), "pledges": []})
+                entry["pledges"].append(s.row["id"])
+            elif is_open:
+                days = (d.date - as_of).days
+                if self.monday <= d.date + timedelta(days=1) <= as_of:  # overdue from the day after
+                    self.newly_overdue.append(_deadline_json(s, d, as_of))
+                if 0 <= days <= 90:
+                    (self.within_30 if days <= 30 else self.within_90).append(_deadline_json(s, d, as_of))
+        if is_open and len(self.timeline) < TIMELINE_LIMIT:
+            self._timeline(s)
+
+    def _timeline(self, s: Cached) -> None:
+        """Add open deadlines and reviews from a year ago to four years ahead (of the most urgent pledges)."""
+        for d in s.deadlines:
+            key = (d.what, d.date) if d.kind == "review" else (s.row["id"], d.what, d.date)
+            if -TIMELINE_BACK_DAYS <= (d.date - self.as_of).days <= TIMELINE_DAYS and key not in self.timeline_seen:
+                self.timeline_seen.add(key)
+                review = {"pledge_id": None, "title": None, "health": None} if d.kind == "review" else {}
+                self.timeline.append({**_deadline_json(s, d, self.as_of), **review})
+
+    def summary(self) -> dict[str, Any]:
+        """Return the `summary` section."""
+        return {"pledges": len(self.entries), **{f"by_{k}": dict(v) for k, v in self.counts.items()}, "discrepancies": self.discrepancies}
+
+    def portfolio(self) -> dict[str, Any]:
+        """Return the `portfolio` section."""
+        return {
+            "by_health": dict(self.counts["health"]),
+            "by_framework": {k: dict(v) for k, v in sorted(self.by_framework.items())},
+            "by_owner": {k: dict(v) for k, v in sorted(self.by_owner.items())},
+        }
 
 
 def _open(state: Cached) -> bool:
@@ -70,47 +136,6 @@ def _open(state: Cached) -> bool:
 
 def _deadline_json(state: Cached, deadline: Any, today: date) -> dict[str, Any]:
     return {"pledge_id": state.row["id"], "title": state.row["title"], "health": state.json["health"], **deadline.as_json(today)}
-
-
-def _newly_overdue(states: list[Cached], monday: date, as_of: date) -> list[dict[str, Any]]:
-    """Deadlines whose day passed during the week: overdue from the day after."""
-    found = [
-        _deadline_json(s, d, as_of) for s in states if _open(s) for d in s.deadlines
-        if d.kind != "review" and monday <= d.date + timedelta(days=1) <= as_of
-    ]
-    return sorted(found, key=lambda d: (d["date"], d["pledge_id"]))
-
-
-def _due(states: list[Cached], today: date, first: int, last: int) -> list[dict[str, Any]]:
-    found = [
-        _deadline_json(s, d, today) for s in states if _open(s) for d in s.deadlines
-        if d.kind != "review" and first <= (d.date - today).days <= last
-    ]
-    return sorted(found, key=lambda d: (d["date"], d["pledge_id"]))
-
-
-def _reviews(states: list[Cached], today: date) -> list[dict[str, Any]]:
-    reviews: dict[str, dict[str, Any]] = {}
-    for s in states:
-        for d in s.deadlines:
-            if d.kind == "review":
-                entry = reviews.setdefault(d.what, {"title": d.what.removeprefix("review: "), **d.as_json(today), "pledges": []})
-                entry["pledges"].append(s.row["id"])
-    return sorted(reviews.values(), key=lambda r: r["date"])
-
-
-def _portfolio(states: list[Cached]) -> dict[str, Any]:
-    by_framework: dict[str, Counter[str]] = defaultdict(Counter)
-    by_owner: dict[str, Counter[str]] = defaultdict(Counter)
-    for s in states:
-        for tag in sorted({f.split(":")[0] for f in s.json["frameworks"]}) or ["(none)"]:
-            by_framework[tag][s.json["health"]] += 1
-        by_owner[s.json["owner"]][s.json["health"]] += 1
-    return {
-        "by_health": dict(Counter(s.json["health"] for s in states)),
-        "by_framework": {k: dict(v) for k, v in sorted(by_framework.items())},
-        "by_owner": {k: dict(v) for k, v in sorted(by_owner.items())},
-    }
 
 
 class PledgeEntries(Sequence[dict[str, Any]]):
@@ -133,21 +158,18 @@ class PledgeEntries(Sequence[dict[str, Any]]):
             return [json.loads(t) for t in self.texts[index]]
         return dict(json.loads(self.texts[index]))
 
-    def json_text(self) -> str:
-        """Return the entries as a JSON array, as json.dumps writes one without indentation."""
-        return "[" + ", ".join(self.texts) + "]"
-
 
 def _pledge(state: Cached) -> str:
     """Return a pledge's report entry (its status row and a `trend` per indicator) as JSON text."""
     return f"{state.row_text[:-1]}, \"trend\": {state.trend_json}}}"
 
 
-def _charts(db: Database, states: list[Cached], today: date, settings: Settings) -> list[dict[str, Any]]:
+def _charts(db: Database, pledge_ids: list[str], today: date, settings: Settings) -> list[dict[str, Any]]:
     """Return readings against the expected path for numeric indicators of the most urgent pledges."""
-    wanted = [s for s in states if s.chartable][:CHART_LIMIT]
-    readings = store.chart_readings(db, [s.row["id"] for s in wanted], today)
-    assessed = {s.row["id"]: s.assessment for s in snapshot(db, today, settings, pledge_ids=[s.row["id"] for s in wanted])}
+    readings = store.chart_readings(db, pledge_ids, today)
+    order = {pledge_id: index for index, pledge_id in enumerate(pledge_ids)}
+    wanted = sorted(snapshot(db, today, settings, pledge_ids=pledge_ids), key=lambda s: order[s.row["id"]])
+    assessed = {s.row["id"]: s.assessment for s in wanted}
     charts = []
     for s in wanted:
         labels = assessed[s.row["id"]].labels
@@ -165,19 +187,3 @@ def _charts(db: Database, states: list[Cached], today: date, settings: Settings)
                 "projected": a.projected.isoformat() if a.projected else None,
             })
     return charts
-
-
-def _timeline(states: list[Cached], today: date) -> list[dict[str, Any]]:
-    """Return open deadlines and reviews from a year ago to four years ahead, of the most urgent pledges."""
-    seen: set[tuple[Any, ...]] = set()
-    found: list[dict[str, Any]] = []
-    for s in states:
-        if not _open(s) or len(found) >= TIMELINE_LIMIT:
-            continue
-        for d in s.deadlines:
-            key = (d.what, d.date) if d.kind == "review" else (s.row["id"], d.what, d.date)
-            if -TIMELINE_BACK_DAYS <= (d.date - today).days <= TIMELINE_DAYS and key not in seen:
-                seen.add(key)
-                review = {"pledge_id": None, "title": None, "health": None} if d.kind == "review" else {}
-                found.append({**_deadline_json(s, d, today), **review})
-    return sorted(found, key=lambda d: (d["date"], d["kind"], d["pledge_id"] or ""))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import secrets
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tracker.db import Database
 from tracker.errors import UsageError
-from tracker.files import atomic_write
+from tracker.files import atomic_write, atomic_write_chunks
 from tracker.report import PledgeEntries, build_weekly, week_of
 from tracker.workspace import Workspace
 
@@ -31,7 +32,7 @@ def weekly(db: Database, workspace: Workspace, today: date, week: str | None) ->
 def render(data: dict[str, Any], fmt: str, pretty: bool = False) -> str:
     """Return the report in one of the file formats: md, html or json."""
     if fmt == "json":
-        return _json(data, pretty) + "\n"
+        return "".join(json_chunks(data, pretty))
     if fmt == "html":
         from tracker.render_html import render_html
 
@@ -41,21 +42,33 @@ def render(data: dict[str, Any], fmt: str, pretty: bool = False) -> str:
     return render_markdown(data)
 
 
-def _json(data: dict[str, Any], pretty: bool) -> str:
-    """Return the report as JSON; compact output splices the pledge entries' JSON text in without parsing it."""
+CHUNK = 500  # pledge entries per piece of JSON output
+
+
+def json_chunks(data: dict[str, Any], pretty: bool = False) -> Iterator[str]:
+    """Yield the report as JSON in pieces; compact output writes the pledge entries' JSON text as it is, one at a time."""
     pledges = data["pledges"]
     if pretty or not isinstance(pledges, PledgeEntries):
         # Indented JSON goes through the pure-Python encoder: ten times slower on a global portfolio.
-        return json.dumps({**data, "pledges": list(pledges)}, indent=2 if pretty else None, ensure_ascii=False)
+        yield json.dumps({**data, "pledges": list(pledges)}, indent=2 if pretty else None, ensure_ascii=False) + "\n"
+        return
     marker = f"\x00{secrets.token_hex(16)}"
-    text = json.dumps({**data, "pledges": marker}, ensure_ascii=False)
-    return text.replace(json.dumps(marker), pledges.json_text(), 1)
+    head, tail = json.dumps({**data, "pledges": marker}, ensure_ascii=False).split(json.dumps(marker), 1)
+    texts = pledges.texts
+    yield head + "["
+    for start in range(0, len(texts), CHUNK):
+        yield (", " if start else "") + ", ".join(texts[start:start + CHUNK])
+    yield "]" + tail + "\n"
 
 
 def emit(data: dict[str, Any], fmt: str) -> None:
     """Print the report: Markdown rendered for the terminal, or a file format as is."""
     import click
 
+    if fmt == "json":
+        for chunk in json_chunks(data, pretty=sys.stdout.isatty()):
+            click.echo(chunk, nl=False)
+        return
     if fmt != "text":
         click.echo(render(data, fmt, pretty=sys.stdout.isatty()), nl=False)
         return
@@ -75,7 +88,10 @@ def save(data: dict[str, Any], folder: Path) -> list[Path]:
     paths = []
     for ext, fmt in (("md", "md"), ("html", "html"), ("json", "json")):
         path = folder / f"{data['week']}.{ext}"
-        atomic_write(path, render(data, fmt))
+        if fmt == "json":
+            atomic_write_chunks(path, json_chunks(data))
+        else:
+            atomic_write(path, render(data, fmt))
         paths.append(path)
     return paths
 

@@ -8,6 +8,7 @@ only the missing rows are computed again, by the same code (`portfolio.snapshot`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from tracker import __version__, store
+from tracker import __version__
 from tracker.db import Database
 from tracker.schedule_lens import SCHEDULE_ORDER, Deadline
 
@@ -80,32 +81,60 @@ def snapshot(db: Database, day: date, settings: Settings, pledge_ids: list[str] 
     return compute(db, day, settings, pledge_ids=pledge_ids)
 
 
-def refresh(db: Database, today: date, settings: Settings) -> None:
-    """Make the cache hold the status of every active pledge as of `today`, computing only what is missing."""
-    wanted = (today.isoformat(), fingerprint(settings))
-    with store.write_txn(db):
-        if tuple(db.execute("SELECT as_of, fingerprint FROM cache_state WHERE id = 1").fetchone()) != wanted:
-            db.execute("DELETE FROM status_cache")
-            db.execute("UPDATE cache_state SET as_of = ?, fingerprint = ? WHERE id = 1", wanted)
-            missing = None
-        else:
-            missing = [r[0] for r in db.execute(
-                "SELECT id FROM pledges WHERE removed_at IS NULL AND id NOT IN (SELECT pledge_id FROM status_cache)")]
-            if not missing:
-                return
-        db.conn.executemany("INSERT INTO status_cache VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            (_row(s) for s in snapshot(db, today, settings, pledge_ids=missing)))
-
-
-def ensure(db: Database, today: date, settings: Settings) -> bool:
-    """Refresh the cache; return False (the caller then computes uncached) when the database cannot be written."""
-    try:
-        refresh(db, today, settings)
-    except sqlite3.OperationalError as exc:
-        if "readonly" not in str(exc):
-            raise
+def _complete(db: Database, wanted: tuple[str, str]) -> bool:
+    if tuple(db.execute("SELECT as_of, fingerprint FROM cache_state WHERE id = 1").fetchone()) != wanted:
         return False
-    return True
+    missing = db.execute("SELECT 1 FROM pledges WHERE removed_at IS NULL AND id NOT IN (SELECT pledge_id FROM status_cache) LIMIT 1")
+    return missing.fetchone() is None
+
+
+def _fill(db: Database, today: date, settings: Settings, wanted: tuple[str, str]) -> None:
+    """Compute and store what the cache lacks for `today` (inside the caller's write transaction)."""
+    if tuple(db.execute("SELECT as_of, fingerprint FROM cache_state WHERE id = 1").fetchone()) != wanted:
+        db.execute("DELETE FROM status_cache")
+        db.execute("UPDATE cache_state SET as_of = ?, fingerprint = ? WHERE id = 1", wanted)
+        missing = None
+    else:
+        missing = [r[0] for r in db.execute(
+            "SELECT id FROM pledges WHERE removed_at IS NULL AND id NOT IN (SELECT pledge_id FROM status_cache)")]
+        if not missing:
+            return
+    db.conn.executemany("INSERT INTO status_cache VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (_row(s) for s in snapshot(db, today, settings, pledge_ids=missing)))
+
+
+@contextlib.contextmanager
+def day(db: Database, today: date, settings: Settings) -> Iterator[bool]:
+    """Hold a transaction in which the cache is complete for `today`; yield False when it cannot be written.
+
+    A complete cache is read in a plain read transaction. Otherwise the missing rows are computed under
+    BEGIN IMMEDIATE, and the reads happen before that commits: a write by another process can never leave
+    the caller reading a cache with a pledge missing.
+    """
+    wanted = (today.isoformat(), fingerprint(settings))
+    db.execute("BEGIN")
+    if not _complete(db, wanted):
+        db.conn.rollback()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            _fill(db, today, settings, wanted)
+        except sqlite3.OperationalError as exc:
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            if "readonly" not in str(exc):
+                raise
+            yield False
+            return
+    try:
+        yield True
+    finally:
+        db.conn.commit()
+
+
+def refresh(db: Database, today: date, settings: Settings) -> bool:
+    """Make the cache hold every active pledge's status as of `today`; return False if the database is read-only."""
+    with day(db, today, settings) as ok:
+        return ok
 
 
 def _cached(row_json: str, trend_json: str, state_json: str) -> Cached:
@@ -129,25 +158,32 @@ def computed(db: Database, day: date, settings: Settings) -> list[Cached]:
 
 def states_of(db: Database, today: date, settings: Settings) -> list[Cached]:
     """Return every active pledge's status as of `today`, most urgent first (from the cache, refreshed first)."""
-    if not ensure(db, today, settings):
-        return computed(db, today, settings)
-    return [_cached(*r) for r in db.execute(f"SELECT row_json, trend_json, state_json FROM status_cache {ORDER}")]
+    with day(db, today, settings) as ok:
+        if ok:
+            return [_cached(*r) for r in db.execute(f"SELECT row_json, trend_json, state_json FROM status_cache {ORDER}")]
+    return computed(db, today, settings)
 
 
-def status_texts(db: Database, today: date, settings: Settings) -> Iterator[tuple[str, str, str]]:
-    """Yield (owner, frameworks JSON, status row JSON) of every active pledge as of `today`, most urgent first."""
-    if not ensure(db, today, settings):
-        for s in snapshot(db, today, settings):
-            yield s.json["owner"], _dumps(s.json["frameworks"]), _dumps(s.json)
-        return
-    yield from db.execute(f"SELECT owner, frameworks, row_json FROM status_cache {ORDER}")
+def iter_cached(db: Database) -> Iterator[Cached]:
+    """Yield the cached statuses one at a time, most urgent first (inside `day`, which made the cache complete)."""
+    for row in db.execute(f"SELECT row_json, trend_json, state_json FROM status_cache {ORDER}"):
+        yield _cached(*row)
+
+
+def status_texts(db: Database, today: date, settings: Settings) -> list[tuple[str, str, str]]:
+    """Return (owner, frameworks JSON, status row JSON) of every active pledge as of `today`, most urgent first."""
+    with day(db, today, settings) as ok:
+        if ok:
+            return db.execute(f"SELECT owner, frameworks, row_json FROM status_cache {ORDER}").fetchall()
+    return [(s.json["owner"], _dumps(s.json["frameworks"]), _dumps(s.json)) for s in snapshot(db, today, settings)]
 
 
 def urgent(db: Database, today: date, settings: Settings, limit: int) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """Return the `limit` most urgent status rows, and (id, schedule status) of the rest, in urgency order."""
-    if not ensure(db, today, settings):
-        rows = [s.json for s in snapshot(db, today, settings)]
-        return rows[:limit], [(r["id"], r["schedule_status"]) for r in rows[limit:]]
-    head = [json.loads(r[0]) for r in db.execute(f"SELECT row_json FROM status_cache {ORDER} LIMIT ?", [limit])]
-    tail = db.execute(f"SELECT pledge_id, schedule_status FROM status_cache {ORDER} LIMIT -1 OFFSET ?", [limit]).fetchall()
-    return head, tail
+    with day(db, today, settings) as ok:
+        if ok:
+            head = [json.loads(r[0]) for r in db.execute(f"SELECT row_json FROM status_cache {ORDER} LIMIT ?", [limit])]
+            tail = db.execute(f"SELECT pledge_id, schedule_status FROM status_cache {ORDER} LIMIT -1 OFFSET ?", [limit]).fetchall()
+            return head, tail
+    rows = [s.json for s in snapshot(db, today, settings)]
+    return rows[:limit], [(r["id"], r["schedule_status"]) for r in rows[limit:]]
