@@ -318,6 +318,32 @@ def cold_status(folder: Path, db: Path, scratch: Path, env: dict[str, str], trac
             f"{_mib(cold_peak)} (a warm run: {_mib(peak)}); the daemon's first tick after midnight does this before anyone asks.")
 
 
+def write_db_times(copies: dict[str, Path], repeat: int = 21) -> str:
+    """Time, in this process, the database work of `update` and `record` (checks, insert, commit) on copies."""
+    from tracker import store
+
+    found, medians = [], []
+    for name, path in copies.items():
+        db = store.open_db(path)
+        times: dict[str, list[float]] = {"update": [], "record": []}
+        try:
+            for _ in range(repeat):
+                began = time.perf_counter()
+                store.add_update(db, "pledge-00002", "in-progress", "benchmark update", None, generate.TODAY)
+                times["update"].append((time.perf_counter() - began) * 1000)
+                began = time.perf_counter()
+                store.add_reading(db, "pledge-00002", "people-served", 4321.0, generate.TODAY, None, None)
+                times["record"].append((time.perf_counter() - began) * 1000)
+        finally:
+            db.close()
+        update, record = statistics.median(times["update"]), statistics.median(times["record"])
+        medians += [update, record]
+        found.append(f"{name} {update:.2f} / {record:.2f} ms")
+    met = "met" if max(medians) <= 10 else "NOT met"
+    return (f"Database time of `update` / `record` (store.add_update / add_reading: the pledge and indicator checks, the insert, "
+            f"the commit; in this process, on copies, median of {repeat}): {'; '.join(found)} (budget ≤ 10 ms: {met}).")
+
+
 def ratio_at_most(limit: float) -> Callable[[Result], bool]:
     """Budget: median per-pair ratio ≤ limit."""
     return lambda r: r.ratio <= limit
@@ -394,6 +420,7 @@ def build_rows(ws: dict[str, Path], scratch: Path, env: dict[str, str], base: Ba
         rows.append(Row("`tracker status --all > file` (global) vs Taskwarrior", Cmd([*tracker, "status", "--all"], glo_env, glo, scratch / "status-all.txt"),
                         "`task list`, 10,000 tasks", task_cmd, "faster than `task list`", ratio_at_most(1)))
 
+    notes.append(write_db_times({name: copy_db(ws[name] / "tracker.db", scratch / f"db-time-{name}.db") for name in ("national", "global")}))
     for name in ("national", "global"):
         db = copy_db(ws[name] / "tracker.db", scratch / f"writes-{name}.db")
         write_env = on(name, db)

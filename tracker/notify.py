@@ -6,7 +6,6 @@ never a URL with credentials, and error texts are scrubbed of them before they a
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ REPORT_URLS_ENV = "TRACKER_REPORT_URLS"
 
 def channel_label(url: str) -> str:
     """Return a stable, secret-free name for a notification URL: its scheme and a short hash."""
+    import hashlib
+
     return f"channel:{url.split('://', 1)[0]}-{hashlib.sha256(url.encode()).hexdigest()[:10]}"
 
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker import store_outbox
 from tracker.db import Database
-from tracker.monitor import Rules, Seen, Slot, Watched, plan, worsened
 from tracker.notify import Channels, send
 from tracker.schedule_lens import CLOSED_STATUSES
-from tracker.status_cache import Cached
-from tracker.workspace import Settings
+
+if TYPE_CHECKING:
+    from tracker.monitor import Rules, Slot, Watched
+    from tracker.status_cache import Cached
+    from tracker.workspace import Settings
 
 LEASE = timedelta(minutes=10)
 BACKOFF_MINUTES = (5, 30, 120, 480, 1440)
@@ -107,6 +109,8 @@ def subject_for(what: str, title: str | None, due: date, today: date) -> str:
 def _alerts(states: list[Cached], people: dict[str, dict[str, Any]], seen: dict[str, tuple[str, bool, bool]],
             channels: Channels, today: date, now: str) -> tuple[list[dict[str, Any]], dict[str, tuple[str, bool, bool]]]:
 
+    from tracker.monitor import Seen, worsened
+
     entries, current = [], {}
     for s in states:
         now_seen = Seen(s.json["assessed_status"], s.contradiction, s.stale)
@@ -140,6 +144,7 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
     if not dry_run and store_outbox.quiet(db, mark, stamp):
         return TickResult()
     # Only a tick with something to do loads the planning and assessment code.
+    from tracker.monitor import plan
     from tracker.status_cache import states_of
 
     states = states_of(db, today, settings)
@@ -166,12 +171,13 @@ def _tick_mark(settings: Settings, channels: Channels, today: date, version: int
 
     A later tick with the same mark would plan nothing new (every key is already in the outbox) and raise no new
     alert (the watch table already holds what it saw), so it only has to deliver what is ready. The settings are
-    hashed: channel URLs may hold secrets, which are never stored.
+    only checksummed (two 32-bit sums; hashlib's OpenSSL load would cost a quiet tick a tenth of its time): channel
+    URLs may hold secrets, which are never stored.
     """
-    import hashlib
+    import zlib
 
-    digest = hashlib.sha256(repr((settings, channels)).encode()).hexdigest()[:24]
-    return f"{today.isoformat()}|{digest}|{version}"
+    text = repr((settings, channels)).encode()
+    return f"{today.isoformat()}|{zlib.crc32(text):08x}{zlib.adler32(text):08x}|{len(text)}|{version}"
 
 
 def _public(entry: dict[str, Any]) -> dict[str, Any]:
