@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -37,8 +36,8 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
     sections = _Sections(monday, as_of)
     # The cache holds one day: a past week's report is computed without replacing it. Cached statuses are read one
     # at a time, so a global portfolio's report never holds 10,000 parsed pledges.
-    with status_cache.day(db, as_of, settings) if as_of == today else contextlib.nullcontext(False) as cached:
-        for state in status_cache.iter_cached(db) if cached else status_cache.computed(db, as_of, settings):
+    with status_cache.day(db, as_of, settings) if as_of == today else status_cache.computed_day(db, as_of, settings) as table:
+        for state in status_cache.iter_cached(db, table):
             sections.add(state)
     events = store.week_events(db, monday, as_of)
     return {

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 # Part of the fingerprint: change it whenever what a cached row holds, or how it is computed, changes.
 CACHE_FORMAT = 1
+BATCH = 500  # pledges computed at a time: a full rebuild never holds more than this many in memory
+CACHE = "status_cache"
+SCRATCH = "temp.status_scratch"
+ORDER = "ORDER BY schedule_order, days_key, pledge_id"
 NO_DAYS = 10**6  # sorts pledges without a next deadline after every dated one (as schedule_lens.urgency_key does)
 
 
@@ -88,6 +92,15 @@ def _complete(db: Database, wanted: tuple[str, str]) -> bool:
     return missing.fetchone() is None
 
 
+def _insert(db: Database, table: str, today: date, settings: Settings, pledge_ids: list[str] | None) -> None:
+    """Compute the status of the given pledges (default: every active one) into `table`, a batch at a time."""
+    if pledge_ids is None:
+        pledge_ids = [r[0] for r in db.execute("SELECT id FROM pledges WHERE removed_at IS NULL ORDER BY id")]
+    for start in range(0, len(pledge_ids), BATCH):
+        batch = snapshot(db, today, settings, pledge_ids=pledge_ids[start:start + BATCH])
+        db.conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (_row(s) for s in batch))
+
+
 def _fill(db: Database, today: date, settings: Settings, wanted: tuple[str, str]) -> None:
     """Compute and store what the cache lacks for `today` (inside the caller's write transaction)."""
     if tuple(db.execute("SELECT as_of, fingerprint FROM cache_state WHERE id = 1").fetchone()) != wanted:
@@ -99,17 +112,16 @@ def _fill(db: Database, today: date, settings: Settings, wanted: tuple[str, str]
             "SELECT id FROM pledges WHERE removed_at IS NULL AND id NOT IN (SELECT pledge_id FROM status_cache)")]
         if not missing:
             return
-    db.conn.executemany("INSERT INTO status_cache VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (_row(s) for s in snapshot(db, today, settings, pledge_ids=missing)))
+    _insert(db, CACHE, today, settings, missing)
 
 
 @contextlib.contextmanager
-def day(db: Database, today: date, settings: Settings) -> Iterator[bool]:
-    """Hold a transaction in which the cache is complete for `today`; yield False when it cannot be written.
+def day(db: Database, today: date, settings: Settings) -> Iterator[str]:
+    """Hold a transaction in which the cache is complete for `today` and yield the table to read.
 
     A complete cache is read in a plain read transaction. Otherwise the missing rows are computed under
     BEGIN IMMEDIATE, and the reads happen before that commits: a write by another process can never leave
-    the caller reading a cache with a pledge missing.
+    the caller reading a cache with a pledge missing. A read-only database gets a temporary table instead.
     """
     wanted = (today.isoformat(), fingerprint(settings))
     db.execute("BEGIN")
@@ -123,18 +135,32 @@ def day(db: Database, today: date, settings: Settings) -> Iterator[bool]:
                 db.conn.rollback()
             if "readonly" not in str(exc):
                 raise
-            yield False
+            with computed_day(db, today, settings) as table:
+                yield table
             return
     try:
-        yield True
+        yield CACHE
     finally:
         db.conn.commit()
 
 
-def refresh(db: Database, today: date, settings: Settings) -> bool:
-    """Make the cache hold every active pledge's status as of `today`; return False if the database is read-only."""
-    with day(db, today, settings) as ok:
-        return ok
+@contextlib.contextmanager
+def computed_day(db: Database, day: date, settings: Settings) -> Iterator[str]:
+    """Compute every active pledge's status as of `day` into a temporary table, leaving the cache alone; yield it."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {SCRATCH.split('.')[1]} AS SELECT * FROM main.{CACHE} WHERE 0")
+    db.execute("BEGIN")
+    try:
+        db.execute(f"DELETE FROM {SCRATCH}")
+        _insert(db, SCRATCH, day, settings, None)
+        yield SCRATCH
+    finally:
+        db.conn.rollback()  # the scratch rows go with the read transaction
+
+
+def refresh(db: Database, today: date, settings: Settings) -> None:
+    """Make the cache hold every active pledge's status as of `today` (a read-only database is left as it is)."""
+    with day(db, today, settings):
+        pass
 
 
 def _cached(row_json: str, trend_json: str, state_json: str) -> Cached:
@@ -143,47 +169,33 @@ def _cached(row_json: str, trend_json: str, state_json: str) -> Cached:
     return Cached(json.loads(row_json), deadlines, row_json, trend_json, extra["chartable"], extra["contradiction"], extra["stale"])
 
 
-def _fresh(state: PledgeState) -> Cached:
-    row = _row(state)
-    return _cached(row[6], row[7], row[8])
-
-
-ORDER = "ORDER BY schedule_order, days_key, pledge_id"
+def iter_cached(db: Database, table: str = CACHE) -> Iterator[Cached]:
+    """Yield the statuses of a table `day` or `computed_day` yielded, one at a time, most urgent first."""
+    for row in db.execute(f"SELECT row_json, trend_json, state_json FROM {table} {ORDER}"):
+        yield _cached(*row)
 
 
 def computed(db: Database, day: date, settings: Settings) -> list[Cached]:
     """Return every active pledge's status as of `day`, most urgent first, computed without the cache."""
-    return [_fresh(s) for s in snapshot(db, day, settings)]
+    with computed_day(db, day, settings) as table:
+        return list(iter_cached(db, table))
 
 
 def states_of(db: Database, today: date, settings: Settings) -> list[Cached]:
     """Return every active pledge's status as of `today`, most urgent first (from the cache, refreshed first)."""
-    with day(db, today, settings) as ok:
-        if ok:
-            return [_cached(*r) for r in db.execute(f"SELECT row_json, trend_json, state_json FROM status_cache {ORDER}")]
-    return computed(db, today, settings)
-
-
-def iter_cached(db: Database) -> Iterator[Cached]:
-    """Yield the cached statuses one at a time, most urgent first (inside `day`, which made the cache complete)."""
-    for row in db.execute(f"SELECT row_json, trend_json, state_json FROM status_cache {ORDER}"):
-        yield _cached(*row)
+    with day(db, today, settings) as table:
+        return list(iter_cached(db, table))
 
 
 def status_texts(db: Database, today: date, settings: Settings) -> list[tuple[str, str, str]]:
     """Return (owner, frameworks JSON, status row JSON) of every active pledge as of `today`, most urgent first."""
-    with day(db, today, settings) as ok:
-        if ok:
-            return db.execute(f"SELECT owner, frameworks, row_json FROM status_cache {ORDER}").fetchall()
-    return [(s.json["owner"], _dumps(s.json["frameworks"]), _dumps(s.json)) for s in snapshot(db, today, settings)]
+    with day(db, today, settings) as table:
+        return db.execute(f"SELECT owner, frameworks, row_json FROM {table} {ORDER}").fetchall()
 
 
 def urgent(db: Database, today: date, settings: Settings, limit: int) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """Return the `limit` most urgent status rows, and (id, schedule status) of the rest, in urgency order."""
-    with day(db, today, settings) as ok:
-        if ok:
-            head = [json.loads(r[0]) for r in db.execute(f"SELECT row_json FROM status_cache {ORDER} LIMIT ?", [limit])]
-            tail = db.execute(f"SELECT pledge_id, schedule_status FROM status_cache {ORDER} LIMIT -1 OFFSET ?", [limit]).fetchall()
-            return head, tail
-    rows = [s.json for s in snapshot(db, today, settings)]
-    return rows[:limit], [(r["id"], r["schedule_status"]) for r in rows[limit:]]
+    with day(db, today, settings) as table:
+        head = [json.loads(r[0]) for r in db.execute(f"SELECT row_json FROM {table} {ORDER} LIMIT ?", [limit])]
+        tail = db.execute(f"SELECT pledge_id, schedule_status FROM {table} {ORDER} LIMIT -1 OFFSET ?", [limit]).fetchall()
+        return head, tail
