@@ -7,6 +7,7 @@ makes a doubled or concurrent tick harmless.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -59,29 +60,57 @@ def _rules(settings: Settings, override: dict[str, Any] | None) -> Rules:
                  int(escalate) if escalate is not None else settings.escalate_after_days)
 
 
-def watched_deadlines(states: list[Cached], people: dict[str, dict[str, Any]], settings: Settings, channels: Channels) -> list[Watched]:
-    """Return every open deadline with its recipients: pledge due dates, open milestones and reviews."""
+def _watch(s: Cached, who: dict[str, Any], settings: Settings, channels: Channels, found: list[Watched],
+           reviews: dict[tuple[str, date], tuple[Any, set[str]]]) -> None:
+    """Add an open pledge's deadlines to `found` (its reviews to `reviews`, which gather every pledge's contacts)."""
     from tracker.monitor import Watched
 
-    found: list[Watched] = []
+    rules = _rules(settings, who["reminders"])
+    recipients = (*who["contacts"], *channels.urls)
+    for d in s.deadlines:
+        if d.kind == "review":
+            entry = reviews.setdefault((d.what, d.date), (d, set()))
+            entry[1].update(who["contacts"])
+            continue
+        key = f"pledge:{s.row['id']}" if d.kind == "pledge" else f"milestone:{s.row['id']}/{d.item}"
+        found.append(Watched(key, s.row["id"], d.date, d.text, d.precision, d.what, recipients, tuple(who["escalation"]), rules))
+
+
+def _review_watches(reviews: dict[tuple[str, date], tuple[Any, set[str]]], settings: Settings, channels: Channels) -> list[Watched]:
+    from tracker.monitor import Watched
+
+    return [Watched(f"review:{d.item}", None, when, d.text, d.precision, what, (*sorted(contacts), *channels.urls), (),
+                    _rules(settings, None), can_be_overdue=False) for (what, when), (d, contacts) in reviews.items()]
+
+
+@dataclass
+class _Gathered:
+    """What a tick takes from one pass over the statuses: open deadlines, progress alerts, what it saw."""
+
+    watched: list[Watched] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    seen: dict[str, tuple[str, bool, bool]] = field(default_factory=dict)
+
+
+def gather(states: Iterable[Cached], people: dict[str, dict[str, Any]], before: dict[str, tuple[str, bool, bool]],
+           settings: Settings, channels: Channels, today: date, now: str) -> _Gathered:
+    """Return every open deadline with its recipients, and the progress alerts, reading each status once."""
+    from tracker.monitor import Seen, worsened
+
+    found = _Gathered()
     reviews: dict[tuple[str, date], tuple[Any, set[str]]] = {}
+    nobody: dict[str, Any] = {"contacts": [], "escalation": [], "reminders": None}
     for s in states:
+        pledge_id = s.row["id"]
+        now_seen = Seen(s.json["assessed_status"], s.contradiction, s.stale)
+        found.seen[pledge_id] = (now_seen.assessed, now_seen.discrepancy, now_seen.stale)
         if s.row["reported_status"] in CLOSED_STATUSES:
             continue
-        who = people.get(s.row["id"], {"contacts": [], "escalation": [], "reminders": None})
-        rules = _rules(settings, who["reminders"])
-        recipients = (*who["contacts"], *channels.urls)
-        for d in s.deadlines:
-            if d.kind == "review":
-                entry = reviews.setdefault((d.what, d.date), (d, set()))
-                entry[1].update(who["contacts"])
-                continue
-            key = f"pledge:{s.row['id']}" if d.kind == "pledge" else f"milestone:{s.row['id']}/{d.item}"
-            found.append(Watched(key, s.row["id"], d.date, d.text, d.precision, d.what, recipients, tuple(who["escalation"]), rules))
-    for (what, when), (d, contacts) in reviews.items():
-        key = f"review:{d.item}"
-        found.append(Watched(key, None, when, d.text, d.precision, what, (*sorted(contacts), *channels.urls), (),
-                             _rules(settings, None), can_be_overdue=False))
+        who = people.get(pledge_id, nobody)
+        _watch(s, who, settings, channels, found.watched, reviews)
+        for change in worsened(Seen(*before[pledge_id]) if pledge_id in before else None, now_seen):
+            found.alerts += [_alert(s, change, recipient, today, now) for recipient in (*who["contacts"], *channels.urls)]
+    found.watched += _review_watches(reviews, settings, channels)
     return found
 
 
@@ -106,24 +135,6 @@ def subject_for(what: str, title: str | None, due: date, today: date) -> str:
     return " ".join(f"[tracker] {what}{f' — {title}' if title else ''}: {when}".split())
 
 
-def _alerts(states: list[Cached], people: dict[str, dict[str, Any]], seen: dict[str, tuple[str, bool, bool]],
-            channels: Channels, today: date, now: str) -> tuple[list[dict[str, Any]], dict[str, tuple[str, bool, bool]]]:
-
-    from tracker.monitor import Seen, worsened
-
-    entries, current = [], {}
-    for s in states:
-        now_seen = Seen(s.json["assessed_status"], s.contradiction, s.stale)
-        current[s.row["id"]] = (now_seen.assessed, now_seen.discrepancy, now_seen.stale)
-        before = Seen(*seen[s.row["id"]]) if s.row["id"] in seen else None
-        if s.row["reported_status"] in CLOSED_STATUSES:
-            continue
-        for change in worsened(before, now_seen):
-            for recipient in (*people.get(s.row["id"], {}).get("contacts", []), *channels.urls):
-                entries.append(_alert(s, change, recipient, today, now))
-    return entries, current
-
-
 def _alert(s: Cached, change: str, recipient: str, today: date, now: str) -> dict[str, Any]:
     return {
         "dedupe_key": f"progress:{s.row['id']}|{change}|{today}|{recipient}", "kind": "progress", "pledge_id": s.row["id"],
@@ -144,24 +155,23 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
     if not dry_run and store_outbox.quiet(db, mark, stamp):
         return TickResult()
     # Only a tick with something to do loads the planning and assessment code.
+    from tracker import status_cache
     from tracker.monitor import plan
-    from tracker.status_cache import states_of
 
-    states = states_of(db, today, settings)
     people = store_outbox.notify_rows(db)
-    watched = watched_deadlines(states, people, settings, channels)
-    decided = plan(watched, today, store_outbox.outbox_known(db))
+    with status_cache.day(db, today, settings) as table:
+        found = gather(status_cache.iter_cached(db, table), people, store_outbox.watch_rows(db), settings, channels, today, stamp)
+    decided = plan(found.watched, today, store_outbox.outbox_known(db))
     titles = {pid: who["title"] for pid, who in people.items()}
     entries = [_entry(slot, status, today, stamp, titles.get(slot.deadline.pledge_id or "")) for slot, status in decided]
-    alerts, seen = _alerts(states, people, store_outbox.watch_rows(db), channels, today, stamp)
     result = TickResult(planned=sum(e["status"] == "pending" for e in entries), superseded=sum(e["status"] == "superseded" for e in entries),
-                        alerts=len(alerts))
+                        alerts=len(found.alerts))
     if dry_run:
-        result.would_send = [_public(e) for e in entries + alerts if e["status"] == "pending"]
+        result.would_send = [_public(e) for e in entries + found.alerts if e["status"] == "pending"]
         return result
-    store_outbox.insert_outbox(db, entries + alerts)
-    store_outbox.save_watch(db, seen, today)
-    _deliver(db, states, watched, channels, today, moment, settings.max_attempts, result)
+    store_outbox.insert_outbox(db, entries + found.alerts)
+    store_outbox.save_watch(db, found.seen, today)
+    _deliver(db, settings, found.watched, channels, today, moment, result)
     store_outbox.set_tick_mark(db, mark)
     return result
 
@@ -186,20 +196,24 @@ def _public(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: entry.get(k) for k in keys}
 
 
-def _deliver(db: Database, states: list[Cached], watched: list[Watched], channels: Channels, today: date,
-             moment: datetime, max_attempts: int, result: TickResult) -> None:
+def _deliver(db: Database, settings: Settings, watched: list[Watched], channels: Channels, today: date,
+             moment: datetime, result: TickResult) -> None:
+    from tracker import status_cache
+
     owner = store_outbox.lease_owner()
     stamp = moment.isoformat(timespec="microseconds")
     open_now = {(w.key, w.date.isoformat()) for w in watched}
-    by_id = {s.row["id"]: s for s in states}
-    for row in store_outbox.claim(db, owner, stamp, (moment + LEASE).isoformat(timespec="microseconds")):
+    claimed = store_outbox.claim(db, owner, stamp, (moment + LEASE).isoformat(timespec="microseconds"))
+    wanted = sorted({row["pledge_id"] for row in claimed if row["pledge_id"]})
+    by_id = {s.row["id"]: s for s in status_cache.states_for(db, today, settings, wanted)} if wanted else {}
+    for row in claimed:
         if row["kind"] != "progress" and (row["deadline_key"], row["deadline_date"]) not in open_now:
             store_outbox.finish(db, row["id"], owner, {"status": "superseded", "note": "the deadline was met, closed or moved before sending"})
             result.skipped.append(_public(row))
             continue
         error = send(channels, row["recipient"], subject_for(row["what"], _title(by_id, row), date.fromisoformat(row["deadline_date"]), today)
                      if row["kind"] != "progress" else row["subject"], body_for(row, by_id.get(row["pledge_id"] or ""), today))
-        _record(db, row, owner, error, moment, max_attempts, result)
+        _record(db, row, owner, error, moment, settings.max_attempts, result)
 
 
 def _title(by_id: dict[str, Cached], row: dict[str, Any]) -> str | None:

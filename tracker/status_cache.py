@@ -187,6 +187,14 @@ def states_of(db: Database, today: date, settings: Settings) -> list[Cached]:
         return list(iter_cached(db, table))
 
 
+def states_for(db: Database, today: date, settings: Settings, pledge_ids: list[str]) -> list[Cached]:
+    """Return the statuses of some pledges as of `today` (those that are active), most urgent first."""
+    with day(db, today, settings) as table:
+        rows = db.execute(f"SELECT row_json, trend_json, state_json FROM {table} WHERE pledge_id IN (SELECT value FROM json_each(?)) {ORDER}",
+                          [json.dumps(pledge_ids)])
+        return [_cached(*row) for row in rows]
+
+
 def status_texts(db: Database, today: date, settings: Settings) -> list[tuple[str, str, str]]:
     """Return (owner, frameworks JSON, status row JSON) of every active pledge as of `today`, most urgent first."""
     with day(db, today, settings) as table:
