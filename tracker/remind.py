@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from tracker.workspace import Settings
 
 LEASE = timedelta(minutes=10)
+# Deadlines planned (and their entries written) at a time: a first tick over 10,000 pledges with contacts records
+# hundreds of thousands of entries, which must not all be in memory at once. Chunks are independent: a reminder's
+# fate depends only on its own deadline's entries.
+PLAN_CHUNK = 500
 BACKOFF_MINUTES = (5, 30, 120, 480, 1440)
 
 
@@ -161,15 +165,22 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
     people = store_outbox.notify_rows(db)
     with status_cache.day(db, today, settings) as table:
         found = gather(status_cache.iter_cached(db, table), people, store_outbox.watch_rows(db), settings, channels, today, stamp)
-    decided = plan(found.watched, today, store_outbox.outbox_known(db))
     titles = {pid: who["title"] for pid, who in people.items()}
-    entries = [_entry(slot, status, today, stamp, titles.get(slot.deadline.pledge_id or "")) for slot, status in decided]
-    result = TickResult(planned=sum(e["status"] == "pending" for e in entries), superseded=sum(e["status"] == "superseded" for e in entries),
-                        alerts=len(found.alerts))
+    result = TickResult(alerts=len(found.alerts))
+    for start in range(0, len(found.watched), PLAN_CHUNK):
+        chunk = found.watched[start:start + PLAN_CHUNK]
+        decided = plan(chunk, today, store_outbox.outbox_known(db, [w.key for w in chunk]))
+        entries = [_entry(slot, status, today, stamp, titles.get(slot.deadline.pledge_id or "")) for slot, status in decided]
+        result.planned += sum(e["status"] == "pending" for e in entries)
+        result.superseded += sum(e["status"] == "superseded" for e in entries)
+        if dry_run:
+            result.would_send += [_public(e) for e in entries if e["status"] == "pending"]
+        else:
+            store_outbox.insert_outbox(db, entries)
     if dry_run:
-        result.would_send = [_public(e) for e in entries + found.alerts if e["status"] == "pending"]
+        result.would_send += [_public(e) for e in found.alerts]
         return result
-    store_outbox.insert_outbox(db, entries + found.alerts)
+    store_outbox.insert_outbox(db, found.alerts)
     store_outbox.save_watch(db, found.seen, today)
     _deliver(db, settings, found.watched, channels, today, moment, result)
     store_outbox.set_tick_mark(db, mark)

@@ -24,9 +24,11 @@ def notify_rows(db: Database) -> dict[str, dict[str, Any]]:
                       "reminders": json.loads(r["reminders"]) if r["reminders"] else None} for r in found}
 
 
-def outbox_known(db: Database) -> dict[str, str]:
-    """Return every planned reminder's dedupe key with its slot date."""
-    return {r[0]: r[1] for r in db.conn.execute("SELECT dedupe_key, slot_date FROM outbox").fetchall()}
+def outbox_known(db: Database, deadline_keys: list[str]) -> dict[str, str]:
+    """Return the dedupe key and slot date of every reminder planned for these deadlines."""
+    found = db.conn.execute("SELECT dedupe_key, slot_date FROM outbox WHERE deadline_key IN (SELECT value FROM json_each(?))",
+                            [json.dumps(deadline_keys)])
+    return dict(found.fetchall())
 
 
 def insert_outbox(db: Database, entries: list[dict[str, Any]]) -> int:
@@ -43,13 +45,16 @@ def insert_outbox(db: Database, entries: list[dict[str, Any]]) -> int:
 def claim(db: Database, owner: str, now: str, lease_until: str, limit: int = 200) -> list[dict[str, Any]]:
     """Lease the entries ready to send: pending, failed and due for retry, or leased by a process that is gone."""
     with write_txn(db):
+        # At most `limit` of each kind is read: a first tick over a large portfolio can leave tens of thousands pending.
         ready = rows(
             db,
-            """SELECT * FROM outbox WHERE status = 'pending' OR (status = 'failed' AND next_attempt_at <= :now)
-                   OR status = 'sending' ORDER BY slot_date, id""",
-            {"now": now},
+            """SELECT * FROM (SELECT * FROM outbox WHERE status = 'pending' OR (status = 'failed' AND next_attempt_at <= :now)
+                   ORDER BY slot_date, id LIMIT :limit)
+               UNION ALL SELECT * FROM (SELECT * FROM outbox WHERE status = 'sending' ORDER BY slot_date, id LIMIT :limit)""",
+            {"now": now, "limit": limit},
         )
-        ready = [r for r in ready if r["status"] != "sending" or r["lease_until"] < now or not lease_holder_alive(r["lease_owner"])][:limit]
+        ready = [r for r in ready if r["status"] != "sending" or r["lease_until"] < now or not lease_holder_alive(r["lease_owner"])]
+        ready = sorted(ready, key=lambda r: (r["slot_date"], r["id"]))[:limit]
         for row in ready:
             db.execute(
                 "UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?",
