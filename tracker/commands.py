@@ -259,24 +259,30 @@ def explain(app: App, pledge_id: str, indicator_id: str | None, as_json: bool) -
 @pass_app
 def timeline(app: App, start: str | None, end: str | None, as_json: bool) -> None:
     """Draw pledges, milestones and reviews across time."""
+    from tracker import status_cache
     from tracker.dates import parse_day
-    from tracker.status_cache import states_of
-    from tracker.timeline import default_window, draw, lanes
+    from tracker.timeline import default_window, draw_lines, lanes
 
-    states = states_of(app.db(), app.today, app.workspace.settings)
-    first, last = default_window(states, app.today)
-    try:
-        first, last = parse_day(start) if start else first, parse_day(end) if end else last
-    except ValueError as exc:
-        raise UsageError(f"--from/--to: {exc}") from None
-    if last <= first:
-        raise UsageError(f"--to ({last}) must be after --from ({first})")
-    rows = lanes(states, first, last)
+    db = app.db()
+    with status_cache.day(db, app.today, app.workspace.settings) as table:
+        first, last = default_window(status_cache.iter_cached(db, table), app.today)
+        try:
+            first, last = parse_day(start) if start else first, parse_day(end) if end else last
+        except ValueError as exc:
+            raise UsageError(f"--from/--to: {exc}") from None
+        if last <= first:
+            raise UsageError(f"--to ({last}) must be after --from ({first})")
+        rows = lanes(status_cache.iter_cached(db, table), first, last)
     if as_json:
         emit_json({"from": first.isoformat(), "to": last.isoformat(), "lanes": rows})
         return
     out = console()
-    out.print(draw(rows, first, last, app.today, out.width))
+    lines = draw_lines(rows, first, last, app.today, out.width)
+    if out.is_terminal:
+        for line in lines:
+            out.print(line)
+    else:  # a pipe or a file: the same characters without styles, written in one go
+        click.echo("\n".join(line.plain for line in lines))
 
 
 @cli.command()

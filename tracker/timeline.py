@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ MARKS = {"pledge": ("●", "bold"), "milestone": ("◆", "cyan"), "review": ("�
 LABEL = 26
 
 
-def lanes(states: list[Any], start: date, end: date) -> list[dict[str, Any]]:
+def lanes(states: Iterable[Any], start: date, end: date) -> list[dict[str, Any]]:
     """Return one lane per pledge (and one for reviews) with its open deadlines between `start` and `end`."""
     result, reviews = [], {}
     for s in states:
@@ -36,20 +37,29 @@ def _mark(d: Any) -> dict[str, Any]:
 
 def draw(rows: list[dict[str, Any]], start: date, end: date, today: date, width: int) -> Text:
     """Return the timeline: an axis of months, a today line, and one lane per pledge."""
+    out = Text()
+    for index, line in enumerate(draw_lines(rows, start, end, today, width)):
+        if index:
+            out.append("\n")
+        out.append_text(line)
+    return out
+
+
+def draw_lines(rows: Iterable[dict[str, Any]], start: date, end: date, today: date, width: int) -> Iterator[Text]:
+    """Yield the timeline a line at a time: the axis, one lane per pledge, the legend."""
     span = max(1, (end - start).days)
     cols = max(20, width - LABEL - 2)
 
     def col(day: date) -> int:
         return min(cols - 1, max(0, round((day - start).days / span * (cols - 1))))
 
-    out = Text()
-    out.append(" " * (LABEL + 2) + _axis(start, end, cols, col) + "\n", style="dim")
+    yield Text(" " * (LABEL + 2) + _axis(start, end, cols, col), style="dim")
     for lane in rows:
-        out.append(f"{inert(lane['id'])[:LABEL]:<{LABEL}}  ", style="bold" if lane["health"] == "critical" else "")
-        out.append_text(_lane(lane, col, cols, today, start, end))
-        out.append("\n")
-    out.append(f"{'':<{LABEL}}  ● due  ◆ milestone  ▲ review  │ today {today}", style="dim")
-    return out
+        line = Text()
+        line.append(f"{inert(lane['id'])[:LABEL]:<{LABEL}}  ", style="bold" if lane["health"] == "critical" else "")
+        line.append_text(_lane(lane, col, cols, today, start, end))
+        yield line
+    yield Text(f"{'':<{LABEL}}  ● due  ◆ milestone  ▲ review  │ today {today}", style="dim")
 
 
 def _axis(start: date, end: date, cols: int, col: Any) -> str:
@@ -79,13 +89,18 @@ def _lane(lane: dict[str, Any], col: Any, cols: int, today: date, start: date, e
         mark, style = MARKS[d["kind"]]
         cells[col(when)] = (mark, "bold red" if when < today and d["kind"] != "review" else style)
     text = Text()
-    for char, style in cells:
-        text.append(char, style=style)
+    run, run_style = "", None
+    for char, style in cells:  # one span per run of a style, not one per cell
+        if style != run_style and run:
+            text.append(run, style=run_style or "")
+            run = ""
+        run, run_style = run + char, style
+    text.append(run, style=run_style or "")
     return text
 
 
-def default_window(states: list[Any], today: date) -> tuple[date, date]:
+def default_window(states: Iterable[Any], today: date) -> tuple[date, date]:
     """Return the default range: from the oldest open overdue deadline (at most three years back) to a year ahead."""
-    overdue = [d.date for s in states if s.json["schedule_status"] != "closed" for d in s.deadlines if d.kind != "review" and d.date < today]
+    overdue = (d.date for s in states if s.json["schedule_status"] != "closed" for d in s.deadlines if d.kind != "review" and d.date < today)
     earliest = max(min(overdue, default=today), today - timedelta(days=3 * 365))
     return min(earliest, today - timedelta(days=30)) - timedelta(days=15), today + timedelta(days=365)
