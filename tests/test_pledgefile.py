@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from conftest import Tracker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.errors import PledgeFileError
-from tracker.pledgefile import parse_pledge
+from tracker.pledgefile import check_folder, parse_pledge
 
 MINIMAL = "title: {title}\nowner: Ministry\ndue: 2027\nsources: [{{document: a.txt, quote: q}}]\n"
 
@@ -67,3 +69,15 @@ def test_control_characters_in_list_items_are_refused(tmp_path: Path) -> None:
     """A bell hidden in a partner name is as unwelcome as one in the title."""
     with pytest.raises(PledgeFileError, match="control characters"):
         parse_pledge(_write(tmp_path, MINIMAL.format(title="x") + 'partners: ["a\\u0007b"]\n'))
+
+
+def test_validate_and_doctor_count_what_they_checked(tracker: Tracker) -> None:
+    """`validate` and `doctor` check the files without keeping them, and still say how many were valid."""
+    result = tracker("validate")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "ok: 12 pledges and 3 reviews are valid"
+    assert tracker("status").exit_code == 0  # doctor checks a database that exists
+    doctor = tracker("doctor", "--json")
+    checks = {c["check"]: c["detail"] for c in json.loads(doctor.stdout)}
+    assert checks["pledge files"] == "12 pledges and 3 reviews are valid"
+    assert check_folder(tracker.root / "pledges") == (12, 3)

@@ -174,10 +174,10 @@ def history(app: App, pledge_id: str, as_json: bool) -> None:
 @pass_app
 def validate(app: App) -> None:
     """Check every pledge file and the review calendar; problems print as file:line: field: message."""
-    from tracker.pledgefile import load_folder
+    from tracker.pledgefile import check_folder
 
-    catalog = load_folder(app.workspace.pledges_dir)
-    click.echo(f"ok: {len(catalog.pledges)} pledges and {len(catalog.reviews)} reviews are valid")
+    pledges, reviews = check_folder(app.workspace.pledges_dir)
+    click.echo(f"ok: {pledges} pledges and {reviews} reviews are valid")
 
 
 @cli.command()

@@ -136,10 +136,10 @@ def _daemon(beat: dict[str, Any] | None, now: datetime) -> Check:
 
 def _files(workspace: Workspace) -> Check:
     from tracker.errors import PledgeFileError
-    from tracker.pledgefile import load_folder
+    from tracker.pledgefile import check_folder
 
     try:
-        catalog = load_folder(workspace.pledges_dir)
+        pledges, reviews = check_folder(workspace.pledges_dir)
     except PledgeFileError as exc:
         return Check("pledge files", "fail", f"{len(exc.problems)} problem(s); first: {exc.problems[0]}")
-    return Check("pledge files", "ok", f"{len(catalog.pledges)} pledges and {len(catalog.reviews)} reviews are valid")
+    return Check("pledge files", "ok", f"{pledges} pledges and {reviews} reviews are valid")

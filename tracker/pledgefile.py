@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,11 +104,11 @@ def parse_reviews(path: Path, text: str | None = None) -> dict[str, Review]:
     return reviews
 
 
-def check_references(pledges: Iterable[tuple[Path, Pledge]], reviews: Collection[str]) -> list[str]:
-    """Return a problem line for every review id a pledge names that the calendar lacks."""
+def check_references(pledges: Iterable[tuple[Path, Sequence[str]]], reviews: Collection[str]) -> list[str]:
+    """Return a problem line for every review id a pledge file names (path, its review ids) that the calendar lacks."""
     problems = []
-    for path, pledge in pledges:
-        for index, review_id in enumerate(pledge.reviews):
+    for path, named in pledges:
+        for index, review_id in enumerate(named):
             if review_id not in reviews:
                 known = ", ".join(sorted(reviews)) or "none defined"
                 problems.append(
@@ -127,8 +127,27 @@ def _line(path: Path, loc: tuple[int | str, ...]) -> int:
 
 def load_folder(folder: Path) -> Catalog:
     """Parse every file of a pledges folder, raising one PledgeFileError listing all problems."""
+    pledges: dict[str, Pledge] = {}
+    reviews = _check(folder, lambda pledge: pledges.__setitem__(pledge.id, pledge))
+    return Catalog(pledges, reviews)
+
+
+def check_folder(folder: Path) -> tuple[int, int]:
+    """Check every file of a pledges folder without keeping the parsed pledges; return how many pledges and reviews."""
+    count = 0
+
+    def seen(_: Pledge) -> None:
+        nonlocal count
+        count += 1
+
+    reviews = _check(folder, seen)
+    return count, len(reviews)
+
+
+def _check(folder: Path, keep: Callable[[Pledge], None]) -> dict[str, Review]:
+    """Parse every file, hand each valid pledge to `keep`, raise one PledgeFileError listing all problems."""
     problems: list[str] = []
-    parsed: list[tuple[Path, Pledge]] = []
+    references: list[tuple[Path, Sequence[str]]] = []
     reviews: dict[str, Review] = {}
     try:
         reviews = parse_reviews(folder / REVIEWS_FILE)
@@ -141,10 +160,13 @@ def load_folder(folder: Path) -> Catalog:
             continue
         seen[path.stem] = path
         try:
-            parsed.append((path, parse_pledge(path)))
+            pledge = parse_pledge(path)
         except PledgeFileError as exc:
             problems += exc.problems
-    problems += check_references(parsed, reviews)
+            continue
+        references.append((path, pledge.reviews))
+        keep(pledge)
+    problems += check_references(references, reviews)
     if problems:
         raise PledgeFileError(problems)
-    return Catalog({p.id: p for _, p in parsed}, reviews)
+    return reviews

@@ -101,8 +101,8 @@ def _reference_problems(
     from tracker import pledgefile
 
     fresh = {name for name, _, _ in parsed}
-    checked = [(folder / name, pledge) for name, _, pledge in parsed]
+    checked = [(folder / name, pledge.reviews) for name, _, pledge in parsed]
     if calendar_changed:
         stale = {name: refs for name, refs in store.review_refs(db).items() if name not in fresh and name not in removed}
-        checked += [(folder / name, pledgefile.parse_pledge(folder / name)) for name, refs in stale.items() if set(refs) - reviews]
+        checked += [(folder / name, refs) for name, refs in stale.items() if set(refs) - reviews]
     return pledgefile.check_references(checked, reviews)
