@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -10,14 +11,14 @@ from typing import Any
 
 from icalendar import Alarm, Calendar, Event
 
-from tracker import __version__, store_outbox
+from tracker import __version__, status_cache, store_outbox
 from tracker.dates import parse_fuzzy
 from tracker.db import Database
-from tracker.files import atomic_write
-from tracker.portfolio import PledgeState, snapshot
+from tracker.files import atomic_write_chunks
 from tracker.schedule_lens import CLOSED_STATUSES, Deadline
+from tracker.status_cache import Cached
 from tracker.status_view import matches
-from tracker.store_io import due_revisions, read_snapshot
+from tracker.store_io import due_revisions
 from tracker.workspace import Settings, Workspace
 
 MAX_LISTED = 20
@@ -37,21 +38,23 @@ class Entry:
     lead_days: tuple[int, ...]
 
 
-def deadline_calendar(db: Database, workspace: Workspace, today: date, owner: str | None = None, framework: str | None = None) -> bytes:
-    """Return the open deadlines of the matching pledges as an iCalendar file (bytes, CRLF lines)."""
+def deadline_calendar(db: Database, workspace: Workspace, today: date, owner: str | None = None,
+                      framework: str | None = None) -> tuple[int, Iterator[bytes]]:
+    """Return how many events the calendar of the matching pledges' open deadlines has, and its bytes in chunks."""
     settings = workspace.settings
-    with read_snapshot(db):
-        states = [s for s in snapshot(db, today, settings)
-                  if matches(s.json, owner, framework) and s.row["reported_status"] not in CLOSED_STATUSES]
+    with status_cache.day(db, today, settings) as table:
+        states = (s for s in status_cache.iter_cached(db, table)
+                  if matches(s.json, owner, framework) and s.row["reported_status"] not in CLOSED_STATUSES)
         people, revisions = store_outbox.notify_rows(db), due_revisions(db)
-    entries = calendar_entries(states, people, revisions, settings, calendar_domain(workspace.root.name))
-    return render(entries, f"Pledge deadlines: {workspace.root.name}")
+        entries = calendar_entries(states, people, revisions, settings, calendar_domain(workspace.root.name))
+    return len(entries), render_chunks(entries, f"Pledge deadlines: {workspace.root.name}")
 
 
 def write_deadlines_ics(db: Database, workspace: Workspace, today: date) -> Path:
     """Write every open deadline to `reports/deadlines.ics` atomically (for the weekly job); return its path."""
     path = workspace.reports_dir / ICS_FILE
-    atomic_write(path, deadline_calendar(db, workspace, today).decode("utf-8"))
+    _, chunks = deadline_calendar(db, workspace, today)
+    atomic_write_chunks(path, (chunk.decode("utf-8") for chunk in chunks))
     return path
 
 
@@ -60,16 +63,29 @@ def calendar_domain(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9.-]+", "-", name).strip("-.") or "tracker"
 
 
-def calendar_entries(states: list[PledgeState], people: dict[str, dict[str, Any]], revisions: dict[tuple[str, str, str], int],
+@dataclass(frozen=True)
+class _Examined:
+    """What a review's event says of each pledge it examines."""
+
+    id: str
+    title: str
+    health: str
+    schedule: str
+    frameworks: tuple[str, ...]
+
+
+def calendar_entries(states: Iterable[Cached], people: dict[str, dict[str, Any]], revisions: dict[tuple[str, str, str], int],
                      settings: Settings, domain: str) -> list[Entry]:
     """Return one entry per open pledge or milestone deadline, and one per review occurrence, by date."""
     entries: list[Entry] = []
-    reviews: dict[tuple[str, str], tuple[Deadline, list[PledgeState]]] = {}
+    reviews: dict[tuple[str, str], tuple[Deadline, list[_Examined]]] = {}
     for state in states:
         lead = _lead_days(settings, people.get(state.row["id"], {}).get("reminders"))
+        j = state.json
         for d in state.deadlines:
             if d.kind == "review":
-                reviews.setdefault((d.item, d.text), (d, []))[1].append(state)
+                pledge = _Examined(j["id"], j["title"], j["health"], j["schedule_status"], tuple(j["frameworks"]))
+                reviews.setdefault((d.item, d.text), (d, []))[1].append(pledge)
             else:
                 entries.append(_item_entry(state, d, revisions, lead, domain))
     for (review_id, occurrence), (d, examined) in reviews.items():
@@ -83,7 +99,7 @@ def _lead_days(settings: Settings, override: dict[str, Any] | None) -> tuple[int
     return tuple(sorted(set(days), reverse=True))
 
 
-def _item_entry(state: PledgeState, d: Deadline, revisions: dict[tuple[str, str, str], int], lead: tuple[int, ...], domain: str) -> Entry:
+def _item_entry(state: Cached, d: Deadline, revisions: dict[tuple[str, str, str], int], lead: tuple[int, ...], domain: str) -> Entry:
     pledge_id, title = state.row["id"], state.row["title"]
     if d.kind == "pledge":
         uid, summary = f"pledge:{pledge_id}@{domain}", f"Pledge due: {title}"
@@ -99,14 +115,14 @@ def _item_entry(state: PledgeState, d: Deadline, revisions: dict[tuple[str, str,
     return Entry(uid, d, _with_period(summary, d), "\n".join(lines), tuple(j["frameworks"]), sequence, lead)
 
 
-def _review_entry(review_id: str, occurrence: str, d: Deadline, examined: list[PledgeState], lead: tuple[int, ...], domain: str) -> Entry:
-    examined = sorted(examined, key=lambda s: s.row["id"])
+def _review_entry(review_id: str, occurrence: str, d: Deadline, examined: list[_Examined], lead: tuple[int, ...], domain: str) -> Entry:
+    examined = sorted(examined, key=lambda s: s.id)
     lines = [_capital(d.what), f"When: {when(d)}", f"Pledges examined ({len(examined)}):"]
-    lines += [f"- {s.row['title']} ({s.row['id']}): health {s.json['health']}, {s.json['schedule_status']}" for s in examined[:MAX_LISTED]]
+    lines += [f"- {s.title} ({s.id}): health {s.health}, {s.schedule}" for s in examined[:MAX_LISTED]]
     if len(examined) > MAX_LISTED:
         lines.append(f"- and {len(examined) - MAX_LISTED} more: `tracker status` lists them")
     lines += ["", "Record progress with:", '  tracker update ID --status in-progress --note "..."']
-    categories = sorted({f for s in examined for f in s.json["frameworks"]})
+    categories = sorted({f for s in examined for f in s.frameworks})
     summary = _with_period(_capital(d.what), d)
     return Entry(f"review:{review_id}:{occurrence}@{domain}", d, summary, "\n".join(lines), tuple(categories), 0, lead)
 
@@ -127,6 +143,11 @@ def _with_period(summary: str, d: Deadline) -> str:
 
 def render(entries: list[Entry], name: str, now: datetime | None = None) -> bytes:
     """Return the entries as an iCalendar document."""
+    return b"".join(render_chunks(entries, name, now))
+
+
+def render_chunks(entries: list[Entry], name: str, now: datetime | None = None, per_chunk: int = 200) -> Iterator[bytes]:
+    """Yield the entries as an iCalendar document, a few hundred events at a time."""
     stamp = (now or datetime.now(UTC)).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", f"-//pledge-tracker//tracker {__version__}//EN")
@@ -137,7 +158,10 @@ def render(entries: list[Entry], name: str, now: datetime | None = None) -> byte
     # Events are serialised one at a time: a whole portfolio's component tree would take most of a gigabyte.
     head, end = bytes(cal.to_ical()), b"END:VCALENDAR\r\n"
     assert head.endswith(end)
-    return head[: -len(end)] + b"".join(bytes(_event(e, stamp).to_ical()) for e in entries) + end
+    yield head[: -len(end)]
+    for start in range(0, len(entries), per_chunk):
+        yield b"".join(bytes(_event(e, stamp).to_ical()) for e in entries[start:start + per_chunk])
+    yield end
 
 
 def _event(entry: Entry, stamp: datetime) -> Event:

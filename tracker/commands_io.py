@@ -32,14 +32,15 @@ output_option = click.option(
 def export_ics(app: App, output: Path | None, owner: str | None, framework: str | None) -> None:
     """Open deadlines as an iCalendar (RFC 5545) file: all-day events with alarms at the reminder lead times."""
     from tracker.calendar_ics import deadline_calendar
-    from tracker.files import atomic_write
+    from tracker.files import atomic_write_chunks
 
-    data = deadline_calendar(app.db(), app.workspace, app.today, owner, framework)
+    count, chunks = deadline_calendar(app.db(), app.workspace, app.today, owner, framework)
     if output is None:
-        click.echo(data, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
         return
-    atomic_write(output, data.decode("utf-8"))
-    click.echo(f"saved {output} ({data.count(b'BEGIN:VEVENT')} deadlines)")
+    atomic_write_chunks(output, (chunk.decode("utf-8") for chunk in chunks))
+    click.echo(f"saved {output} ({count} deadlines)")
 
 
 @export.command("json")

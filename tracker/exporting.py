@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from tracker import store, store_outbox
+from tracker import status_cache, store, store_outbox
 from tracker.db import Database
-from tracker.portfolio import history, snapshot
+from tracker.portfolio import history
 from tracker.store_io import active_pledge_ids, definitions, iter_readings, iter_updates, read_snapshot
 from tracker.workspace import Workspace
 
@@ -50,15 +50,16 @@ def buffered(pieces: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[str]:
 
 def _json_pieces(db: Database, workspace: Workspace, today: date) -> Iterator[str]:
     settings = workspace.settings
-    with read_snapshot(db):
-        status = {s.json["id"]: s.json for s in snapshot(db, today, settings)}
-        pledges = [(pledge_id, spec) for pledge_id, _, spec in definitions(db)]
+    # One transaction (status_cache.day) for every read: a long export sees one state while others write.
+    with status_cache.day(db, today, settings) as table:
+        status = dict(db.execute(f"SELECT pledge_id, row_json FROM {table}").fetchall())  # JSON text, used as it is
         head = {"version": JSON_VERSION, "exported_at": store.utc_now(), "today": today.isoformat(),
                 "workspace": {"name": workspace.root.name, "timezone": settings.timezone, "before_days": list(settings.before_days)}}
         yield _dumps(head)[:-1] + ', "pledges": ['
-        yield from _joined(_dumps({"id": pledge_id, "definition": spec, "status": status.get(pledge_id)}) for pledge_id, spec in pledges)
+        yield from _joined(f'{{"id": {_dumps(pledge_id)}, "definition": {_dumps(spec)}, "status": {status.get(pledge_id, "null")}}}'
+                           for pledge_id, _, spec in definitions(db))
         yield '\n], "history": {'
-        yield from _joined(f"{_dumps(pledge_id)}: {_dumps(history(db, pledge_id))}" for pledge_id, _ in pledges)
+        yield from _joined(f"{_dumps(pledge_id)}: {_dumps(history(db, pledge_id))}" for pledge_id in sorted(status))
         yield '\n}, "readings": ['
         yield from _joined(_dumps(_reading_json(r)) for r in iter_readings(db))
         yield '\n], "outbox": ' + _dumps(store_outbox.outbox_counts(db)) + "}\n"
@@ -81,9 +82,13 @@ def _dumps(value: Any) -> str:
 
 def csv_export(db: Database, workspace: Workspace, today: date, table: str) -> Iterator[str]:
     """Yield one table as CSV (RFC 4180, UTF-8, header first), text cells made safe for spreadsheets."""
-    source = {"pledges": _pledge_rows, "readings": _reading_rows, "updates": _update_rows, "milestones": _milestone_rows}[table]
+    if table == "pledges":
+        with status_cache.day(db, today, workspace.settings) as cached:
+            yield from csv_chunks(CSV_COLUMNS[table], _pledge_rows(db, cached))
+        return
+    source = {"readings": _reading_rows, "updates": _update_rows, "milestones": _milestone_rows}[table]
     with read_snapshot(db):
-        yield from csv_chunks(CSV_COLUMNS[table], source(db, workspace, today))
+        yield from csv_chunks(CSV_COLUMNS[table], source(db, today))
 
 
 def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
@@ -112,26 +117,27 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _pledge_rows(db: Database, workspace: Workspace, today: date) -> Iterator[tuple[Any, ...]]:
-    for s in sorted(snapshot(db, today, workspace.settings), key=lambda s: s.json["id"]):
-        j, nxt = s.json, s.json["next_deadline"] or {}
+def _pledge_rows(db: Database, table: str) -> Iterator[tuple[Any, ...]]:
+    for (text,) in db.execute(f"SELECT row_json FROM {table} ORDER BY pledge_id"):
+        j = json.loads(text)
+        nxt = j["next_deadline"] or {}
         yield (j["id"], j["title"], j["owner"], "; ".join(j["frameworks"]), j["due"], j["due_date"], j["reported_status"],
                j["reported_on"], j["schedule_status"], nxt.get("what"), nxt.get("date"), j["days_left"], j["assessed_status"],
                j["health"], j["progress"], j["milestones_done"], j["milestones_total"], j["discrepancy"], j["last_evidence"])
 
 
-def _reading_rows(db: Database, workspace: Workspace, today: date) -> Iterator[tuple[Any, ...]]:
+def _reading_rows(db: Database, today: date) -> Iterator[tuple[Any, ...]]:
     for r in iter_readings(db):
         value = r["value_num"] if r["value_num"] is not None else r["value_text"]
         yield (r["pledge_id"], r["indicator_id"], r["date"], value, r["source"], r["note"], r["unit"], r["recorded_at"])
 
 
-def _update_rows(db: Database, workspace: Workspace, today: date) -> Iterator[tuple[Any, ...]]:
+def _update_rows(db: Database, today: date) -> Iterator[tuple[Any, ...]]:
     for r in iter_updates(db):
         yield (r["pledge_id"], r["date"], r["status"], r["note"], r["source"], r["recorded_at"])
 
 
-def _milestone_rows(db: Database, workspace: Workspace, today: date) -> Iterator[tuple[Any, ...]]:
+def _milestone_rows(db: Database, today: date) -> Iterator[tuple[Any, ...]]:
     active = active_pledge_ids(db)
     for m in store.milestone_rows(db, today):
         if m["pledge_id"] in active:
