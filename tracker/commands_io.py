@@ -89,14 +89,15 @@ def import_readings(app: App, file: Path, progress: bool | None) -> None:
 
     db, today = app.db(), app.today
     data = importing.read_csv(file, click.format_filename(file))
-    show = progress if progress is not None else len(data.rows) > PROGRESS_ROWS and sys.stderr.isatty()
+    show = progress if progress is not None else data.count > PROGRESS_ROWS and sys.stderr.isatty()
+    catalog = importing.Catalog(db)
     with _progress(show) as task:
-        checked = importing.check(data, importing.Catalog(db), today, task("Checking rows", len(data.rows)))
+        checked = importing.check(data, catalog, today, task("Checking rows", data.count))
         if checked.problems:
-            summary = f"{data.name}: {len(checked.problems)} bad row(s) of {len(data.rows)}; nothing was recorded"
+            summary = f"{data.name}: {len(checked.problems)} bad row(s) of {data.count}; nothing was recorded"
             raise UsageError("\n".join([*importing.problem_lines(checked.problems), summary]))
-        store_io.insert_readings(db, checked.readings, checked.pledges, task("Recording", len(checked.readings)))
-    click.echo(f"imported {len(checked.readings)} readings for {len(checked.indicators)} indicators")
+        recorded = store_io.insert_readings(db, importing.readings(data, catalog, today), checked.pledges, task("Recording", checked.count))
+    click.echo(f"imported {recorded} readings for {len(checked.indicators)} indicators")
 
 
 @contextlib.contextmanager

@@ -13,9 +13,9 @@ from typing import Any
 from tracker.cli import source_option, text_option
 from tracker.dates import past_day
 from tracker.db import Database
-from tracker.errors import UsageError
+from tracker.errors import ConflictError, UsageError
 from tracker.models import Indicator
-from tracker.store_io import ReadingRow, definitions
+from tracker.store_io import ReadingRow, definition_of
 from tracker.values import check_value
 
 REQUIRED = ("pledge", "indicator", "date", "value")
@@ -27,37 +27,53 @@ MAX_SHOWN = 50
 
 @dataclass(frozen=True)
 class CsvFile:
-    """A parsed readings file: where each column is, and each data row with its physical line number."""
+    """A readings file checked for encoding and header: where each column is, and how many data rows it has.
+
+    The rows are parsed again on each pass (`rows()`) instead of being kept: a file of 100,000 rows held as lists
+    of cells takes about 90 MiB.
+    """
 
     name: str
     columns: dict[str, int]
     width: int
-    rows: list[tuple[int, list[str]]]
+    raw: bytes
+    count: int
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """Yield each data row with its physical line number."""
+        reader = _reader(self.raw)
+        _next_row(reader, self.name)  # the header
+        yield from _data_rows(reader, self.name)
 
 
 @dataclass
 class Checked:
-    """The outcome of checking every row: readings ready to insert, or problems as `file:line: message`."""
+    """The outcome of checking every row: how many readings are good, or problems as `file:line: message`."""
 
-    readings: list[ReadingRow] = field(default_factory=list)
+    count: int = 0
     problems: list[str] = field(default_factory=list)
     pledges: dict[str, str] = field(default_factory=dict)
     indicators: set[tuple[str, str]] = field(default_factory=set)
 
 
 def read_csv(path: Path, name: str) -> CsvFile:
-    """Read and parse a readings CSV file; a file that is not UTF-8 CSV with the expected header raises UsageError."""
+    """Read a readings CSV file; a file that is not UTF-8 CSV with the expected header raises UsageError."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
-    text = _decode(raw, name)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    _decode(raw, name)
+    reader = _reader(raw)
     header = _next_row(reader, name)
     if header is None:
         raise UsageError(f"{name}: the file is empty; expected a header line: {','.join(REQUIRED + OPTIONAL)}")
     columns = _columns(header, name)
-    return CsvFile(name, columns, len(header), list(_data_rows(reader, name)))
+    return CsvFile(name, columns, len(header), raw, sum(1 for _ in _data_rows(reader, name)))
+
+
+def _reader(raw: bytes) -> Any:
+    # Decoded a few kilobytes at a time (the whole text was checked by _decode first).
+    return csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""), strict=True)
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -103,20 +119,35 @@ def _data_rows(reader: Any, name: str) -> Iterator[tuple[int, list[str]]]:
 
 
 class Catalog:
-    """The active pledges' indicators, each validated into a model once, on first use."""
+    """The indicators of the active pledges a file names, each read and validated into a model once, on first use."""
 
     def __init__(self, db: Database) -> None:
-        self.specs = {pid: (sha, {i["id"]: i for i in spec.get("indicators", [])}) for pid, sha, spec in definitions(db)}
+        self.db = db
+        self.specs: dict[str, tuple[str, dict[str, Any]] | None] = {}
         self.models: dict[tuple[str, str], Indicator] = {}
+
+    def sha(self, pledge_id: str) -> str:
+        """Return the file hash of a pledge already looked up (what the insert re-checks)."""
+        spec = self.specs[pledge_id]
+        assert spec is not None
+        return spec[0]
+
+    def _spec(self, pledge_id: str) -> tuple[str, dict[str, Any]] | None:
+        # A global portfolio has 10,000 definitions: only the pledges the file names are read.
+        if pledge_id not in self.specs:
+            found = definition_of(self.db, pledge_id)
+            self.specs[pledge_id] = None if found is None else (found[0], {i["id"]: i for i in found[1].get("indicators", [])})
+        return self.specs[pledge_id]
 
     def indicator(self, pledge_id: str, indicator_id: str) -> Indicator:
         """Return the indicator model, or raise ValueError naming the unknown pledge or indicator."""
         found = self.models.get((pledge_id, indicator_id))
         if found is not None:
             return found
-        if pledge_id not in self.specs:
+        spec = self._spec(pledge_id)
+        if spec is None:
             raise ValueError(f"pledge: unknown pledge {pledge_id!r}; `tracker status` lists the ids")
-        known = self.specs[pledge_id][1]
+        known = spec[1]
         if indicator_id not in known:
             raise ValueError(f"indicator: pledge {pledge_id!r} has no indicator {indicator_id!r} (known: {', '.join(known) or 'none'})")
         model = self.models[(pledge_id, indicator_id)] = Indicator.model_validate(known[indicator_id])
@@ -124,22 +155,31 @@ class Catalog:
 
 
 def check(data: CsvFile, catalog: Catalog, today: date, advance: Callable[[int], None] | None = None) -> Checked:
-    """Check every row; collect the readings of good rows and one `file:line: message` per bad row."""
+    """Check every row; count the good ones and give one `file:line: message` per bad row."""
     result = Checked()
-    for count, (line, cells) in enumerate(data.rows, start=1):
+    for count, (line, cells) in enumerate(data.rows(), start=1):
         try:
             reading = _check_row(cells, data, catalog, today)
         except ValueError as exc:
             result.problems.append(f"{data.name}:{line}: {exc}")
         else:
-            result.readings.append(reading)
+            result.count += 1
             result.indicators.add((reading[0], reading[1]))
-            result.pledges[reading[0]] = catalog.specs[reading[0]][0]
+            result.pledges[reading[0]] = catalog.sha(reading[0])
         if advance and count % 1000 == 0:
             advance(1000)
     if advance:
-        advance(len(data.rows) % 1000)
+        advance(data.count % 1000)
     return result
+
+
+def readings(data: CsvFile, catalog: Catalog, today: date) -> Iterator[ReadingRow]:
+    """Yield the reading of each row of a file that `check` found without problems (parsed and checked again)."""
+    for line, cells in data.rows():
+        try:
+            yield _check_row(cells, data, catalog, today)
+        except ValueError as exc:  # only if the definitions changed since `check`, which the insert re-checks first
+            raise ConflictError(f"{data.name}:{line}: {exc}; nothing was recorded, run the import again") from None
 
 
 def _check_row(cells: list[str], data: CsvFile, catalog: Catalog, today: date) -> ReadingRow:

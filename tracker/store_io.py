@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from tracker import store
@@ -41,6 +42,12 @@ def definitions(db: Database) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield pledge_id, sha, json.loads(text)
 
 
+def definition_of(db: Database, pledge_id: str) -> tuple[str, dict[str, Any]] | None:
+    """Return an active pledge's file hash and stored definition, or None."""
+    found = db.conn.execute("SELECT sha256, definition FROM pledges WHERE id = ? AND removed_at IS NULL", [pledge_id]).fetchone()
+    return None if found is None else (found[0], json.loads(found[1]))
+
+
 def active_pledge_ids(db: Database) -> set[str]:
     """Return the ids of the pledges whose files still exist."""
     return {r[0] for r in db.conn.execute("SELECT id FROM pledges WHERE removed_at IS NULL")}
@@ -73,22 +80,24 @@ def iter_updates(db: Database) -> Iterator[sqlite3.Row]:
     )
 
 
-def insert_readings(db: Database, readings: list[ReadingRow], checked_against: dict[str, str],
+def insert_readings(db: Database, readings: Iterable[ReadingRow], checked_against: dict[str, str],
                     advance: Callable[[int], None] | None = None) -> int:
     """Insert checked readings in one transaction, if the pledges they were checked against (id: file hash) are unchanged."""
     now = store.utc_now()
+    count = 0
     with store.write_txn(db):
         _recheck(db, checked_against)
-        for start in range(0, len(readings), BATCH):
-            batch = readings[start:start + BATCH]
+        rows = iter(readings)
+        while batch := list(itertools.islice(rows, BATCH)):
             db.conn.executemany(
                 """INSERT INTO readings (pledge_id, indicator_id, date, value_num, value_text, source, note, recorded_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 [(*row, now) for row in batch],
             )
+            count += len(batch)
             if advance:
                 advance(len(batch))
-    return len(readings)
+    return count
 
 
 def _recheck(db: Database, checked_against: dict[str, str]) -> None:
