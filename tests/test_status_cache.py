@@ -29,7 +29,10 @@ def _both(root: Path, day: date = DAY) -> tuple[list[dict[str, object]], list[di
             return [{**s.json, "trend": json.loads(s.trend_json), "deadlines": [d.as_json(day) for d in s.deadlines],
                      "flags": [s.chartable, s.contradiction, s.stale]} for s in states]
 
-        return view(status_cache.states_of(db, day, ws.settings)), view(status_cache.computed(db, day, ws.settings))
+        with status_cache.day(db, day, ws.settings) as table:
+            cached = list(status_cache.iter_cached(db, table))
+        with status_cache.computed_day(db, day, ws.settings) as table:
+            return view(cached), view(list(status_cache.iter_cached(db, table)))
     finally:
         db.close()
 
@@ -103,8 +106,12 @@ def test_a_read_only_database_is_computed_without_the_cache(tracker: Tracker) ->
     store.open_db(ws.db_path).close()
     conn = sqlite3.connect(f"file:{ws.db_path}?mode=ro", uri=True)
     try:
-        served = status_cache.states_of(Database(conn), DAY, ws.settings)
-        assert [s.json for s in served] == [s.json for s in status_cache.computed(Database(conn), DAY, ws.settings)]
+        db = Database(conn)
+        with status_cache.day(db, DAY, ws.settings) as table:
+            assert table != status_cache.CACHE
+            served = [s.json for s in status_cache.iter_cached(db, table)]
+        with status_cache.computed_day(db, DAY, ws.settings) as table:
+            assert served == [s.json for s in status_cache.iter_cached(db, table)]
     finally:
         conn.close()
     assert _cached_rows(tracker.root) == 0

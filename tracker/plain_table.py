@@ -83,10 +83,15 @@ def _row(r: dict[str, Any]) -> list[list[str]]:
     ]
 
 
+def schedule_counts(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Return (schedule status, '2 overdue') for each schedule status the rows have, in schedule order."""
+    counts = Counter(r["schedule_status"] for r in rows)
+    return [(s, f"{counts[s]} {s}") for s in SCHEDULES if counts[s]]
+
+
 def summary_line(rows: list[dict[str, Any]]) -> str:
     """Return '12 pledges: 2 overdue, 1 due-soon, …'."""
-    counts = Counter(r["schedule_status"] for r in rows)
-    parts = [f"{counts[s]} {s}" for s in SCHEDULES if counts[s]]
+    parts = [label for _, label in schedule_counts(rows)]
     return f"{len(rows)} pledges" + (": " + ", ".join(parts) if parts else "")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from rich import box
@@ -10,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from tracker.plain_table import schedule_counts
 from tracker.sanitize import inert
 from tracker.status_view import PLAIN_ABOVE, TABLE_LIMIT, plain_line
 
@@ -138,11 +138,10 @@ def _wide_table(rows: list[dict[str, Any]], width: int) -> Table:
 
 def summary_line(rows: list[dict[str, Any]]) -> Text:
     """Return '12 pledges: 2 overdue, 1 due-soon, …'."""
-    counts = Counter(r["schedule_status"] for r in rows)
     text = Text(f"{len(rows)} pledges" + (": " if rows else ""))
-    parts = [(f"{counts[s]} {s}", SCHEDULE_STYLE[s]) for s in ("overdue", "due-soon", "upcoming", "closed") if counts[s]]
-    for index, (label, style) in enumerate(parts):
-        text.append(label, style=style)
+    parts = schedule_counts(rows)
+    for index, (status, label) in enumerate(parts):
+        text.append(label, style=SCHEDULE_STYLE[status])
         if index < len(parts) - 1:
             text.append(", ")
     return text

@@ -1,7 +1,7 @@
 """Each pledge's computed status for one day, kept in the database so that large portfolios read it back.
 
 A pledge's status (lenses, health, assessment) depends on its rows, the review calendar, a few settings and the
-day. `refresh` makes the `status_cache` table hold it for every active pledge as of one day: triggers (migration
+day. `day` makes the `status_cache` table hold it for every active pledge as of one day: triggers (migration
 0006) drop a pledge's row whenever a table it depends on changes, a new day or other settings empty the table, and
 only the missing rows are computed again, by the same code (`portfolio.snapshot`) that computes them uncached.
 """
@@ -157,12 +157,6 @@ def computed_day(db: Database, day: date, settings: Settings) -> Iterator[str]:
         db.conn.rollback()  # the scratch rows go with the read transaction
 
 
-def refresh(db: Database, today: date, settings: Settings) -> None:
-    """Make the cache hold every active pledge's status as of `today` (a read-only database is left as it is)."""
-    with day(db, today, settings):
-        pass
-
-
 def _cached(row_json: str, trend_json: str, state_json: str) -> Cached:
     extra = json.loads(state_json)
     deadlines = [Deadline(date.fromisoformat(d[0]), *d[1:]) for d in extra["deadlines"]]
@@ -173,18 +167,6 @@ def iter_cached(db: Database, table: str = CACHE) -> Iterator[Cached]:
     """Yield the statuses of a table `day` or `computed_day` yielded, one at a time, most urgent first."""
     for row in db.execute(f"SELECT row_json, trend_json, state_json FROM {table} {ORDER}"):
         yield _cached(*row)
-
-
-def computed(db: Database, day: date, settings: Settings) -> list[Cached]:
-    """Return every active pledge's status as of `day`, most urgent first, computed without the cache."""
-    with computed_day(db, day, settings) as table:
-        return list(iter_cached(db, table))
-
-
-def states_of(db: Database, today: date, settings: Settings) -> list[Cached]:
-    """Return every active pledge's status as of `today`, most urgent first (from the cache, refreshed first)."""
-    with day(db, today, settings) as table:
-        return list(iter_cached(db, table))
 
 
 def states_for(db: Database, today: date, settings: Settings, pledge_ids: list[str]) -> list[Cached]:

@@ -42,14 +42,17 @@ def insert_outbox(db: Database, entries: list[dict[str, Any]]) -> int:
         return int(db.conn.total_changes - before)
 
 
+# Entries a tick sends now: never tried, or failed and due for another attempt.
+SENDABLE = "(status = 'pending' OR (status = 'failed' AND next_attempt_at <= :now))"
+
+
 def claim(db: Database, owner: str, now: str, lease_until: str, limit: int = 200) -> list[dict[str, Any]]:
     """Lease the entries ready to send: pending, failed and due for retry, or leased by a process that is gone."""
     with write_txn(db):
         # At most `limit` of each kind is read: a first tick over a large portfolio can leave tens of thousands pending.
         ready = rows(
             db,
-            """SELECT * FROM (SELECT * FROM outbox WHERE status = 'pending' OR (status = 'failed' AND next_attempt_at <= :now)
-                   ORDER BY slot_date, id LIMIT :limit)
+            f"""SELECT * FROM (SELECT * FROM outbox WHERE {SENDABLE} ORDER BY slot_date, id LIMIT :limit)
                UNION ALL SELECT * FROM (SELECT * FROM outbox WHERE status = 'sending' ORDER BY slot_date, id LIMIT :limit)""",
             {"now": now, "limit": limit},
         )
@@ -175,8 +178,8 @@ def quiet(db: Database, mark: str, now: str) -> bool:
     """Return True when the last complete tick had this mark and no outbox entry is ready to send."""
     if db.execute("SELECT tick_mark FROM cache_state WHERE id = 1").fetchone()[0] != mark:
         return False
-    ready = db.execute("""SELECT 1 FROM outbox WHERE status IN ('pending', 'sending')
-                          OR (status = 'failed' AND next_attempt_at <= ?) LIMIT 1""", [now]).fetchone()
+    # A 'sending' entry may belong to a process that died: only a full tick (claim) can tell.
+    ready = db.execute(f"SELECT 1 FROM outbox WHERE {SENDABLE} OR status = 'sending' LIMIT 1", {"now": now}).fetchone()
     return ready is None
 
 
