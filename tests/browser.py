@@ -89,19 +89,18 @@ def _event_type(netlog: dict[str, Any], name: str) -> int | None:
     return types.get(name)
 
 
-def _browser_own_urls(netlog: dict[str, Any]) -> set[str]:
-    """URLs the browser fetched for itself (update checks, network time, sign-in): no page origin, no file:// key."""
+def page_requests(netlog: dict[str, Any]) -> list[str]:
+    """Return every URL the page asked for (anything but file:, data:, about:, chrome:), from the NetLog.
+
+    Every fetch a page causes (an image, a style sheet, a script's fetch, a navigation) starts a URL request whose
+    initiator is the page's origin ("null" for a file:// page). Requests Chromium makes for itself (update checks,
+    network time, account and search features) start with the initiator "not an origin", and its preconnects to the
+    default search engine start no URL request at all; neither is something the page did.
+    """
     start = _event_type(netlog, "URL_REQUEST_START_JOB")
-    own = set()
+    urls = set()
     for event in netlog.get("events", []):
         params = event.get("params") or {}
-        if event.get("type") == start and params.get("initiator") == "not an origin" and "file://" not in str(params):
-            own.add(str(params.get("url")))
-    return own
-
-
-def page_requests(netlog: dict[str, Any]) -> list[str]:
-    """Return every URL in the NetLog that the page could have caused (anything but file:, data:, about:, chrome:)."""
-    own = _browser_own_urls(netlog)
-    urls = {str(e["params"]["url"]) for e in netlog.get("events", []) if isinstance(e.get("params"), dict) and "url" in e["params"]}
-    return sorted(u for u in urls if not u.startswith(ALLOWED_SCHEMES) and u not in own)
+        if event.get("type") == start and params.get("initiator") != "not an origin" and "url" in params:
+            urls.add(str(params["url"]))
+    return sorted(u for u in urls if not u.startswith(ALLOWED_SCHEMES))
