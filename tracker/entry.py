@@ -1,8 +1,9 @@
-"""The `tracker` console script: `tracker --help` is answered from its pre-rendered text, anything else runs the CLI.
+"""The `tracker` console script: two common answers without the command line, anything else runs the CLI.
 
-Importing click and the command definitions alone takes about three times as long as starting Python, so the
-top-level help, asked for far more often than anything else before a command is known, is kept as text
-(tracker/help_text.py, written by `python tools/help_text.py`; a test checks it equals what click prints).
+Importing click and the command definitions alone takes about three times as long as starting Python, so:
+- the top-level help, asked for far more often than anything else before a command is known, is kept as text
+  (tracker/help_text.py, written by `python tools/help_text.py`; a test checks it equals what click prints);
+- an hourly `tracker remind` that would do nothing is recognised from the database (tracker/quick.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ def main() -> None:
 
         sys.stdout.write(HELP)
         return
+    if "remind" in sys.argv[1:]:
+        from tracker.quick import answer
+
+        if answer(sys.argv[1:], os.environ):
+            return
     from tracker.cli import main as run
 
     run()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the quick tick imports this module
+if TYPE_CHECKING:
+    from pathlib import Path
 
 REVIEWS_FILE = "_reviews.yaml"
 
@@ -22,15 +25,36 @@ def pledge_paths(folder: Path) -> list[Path]:
     return [folder / name for name in names]
 
 
-def file_states(folder: Path) -> dict[str, tuple[int, int]]:
-    """Return size and mtime of the review calendar and every pledge file, by file name (one pass, no sorting)."""
-    states = {}
+def scan(folder: Path | str, states: dict[str, tuple[int, int]] | None = None) -> str:
+    """Return a digest of the names, sizes and mtimes of the review calendar and every pledge file, in directory order.
+
+    Given `states`, also fill it with (size, mtime_ns) by file name. Every command calls this to notice edited pledge
+    files, so it keeps nothing per file unless asked: on 10,000 files, holding an object per file costs as much again
+    as the `stat` calls themselves. Equal digests mean an unchanged folder; a changed order only costs a full check.
+    """
+    try:
+        from _blake2 import blake2b  # what hashlib.blake2b is, without loading OpenSSL
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+
+    digest = blake2b(digest_size=16)
+    add = digest.update
     try:
         with os.scandir(folder) as entries:
-            for e in entries:
-                if (e.name == REVIEWS_FILE or is_pledge_name(e.name)) and e.is_file():
-                    info = e.stat()
-                    states[e.name] = (info.st_size, info.st_mtime_ns)
+            for entry in entries:
+                name = entry.name
+                if not (name == REVIEWS_FILE or is_pledge_name(name)):
+                    continue
+                try:
+                    if not entry.is_file():
+                        continue
+                    info = entry.stat()
+                except FileNotFoundError:  # removed while listing: as if it had gone a moment earlier
+                    continue
+                # NUL and "/" cannot occur in a file name, so the records cannot run into each other.
+                add(f"{name}/{info.st_size}/{info.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+                if states is not None:
+                    states[name] = (info.st_size, info.st_mtime_ns)
     except (FileNotFoundError, NotADirectoryError):
-        return {}
-    return states
+        pass  # no pledge folder: an empty listing
+    return digest.hexdigest()

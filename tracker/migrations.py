@@ -167,3 +167,15 @@ def m0006_status_cache(db: Database) -> None:
             db.execute(f"CREATE TRIGGER {name}_{event.lower()}_status AFTER {event} ON {name} BEGIN {drops} {bump} END")
     for event in ("INSERT", "UPDATE", "DELETE"):
         db.execute(f"CREATE TRIGGER reviews_{event.lower()}_status AFTER {event} ON reviews BEGIN DELETE FROM status_cache; {bump} END")
+
+
+@migrations(name="0007_sync_digests")
+def m0007_sync_digests(db: Database) -> None:
+    """Digests that let a command skip reading 10,000 rows to learn that nothing changed.
+
+    `files_digest` is the digest of the pledge folder's listing (name, size, mtime of each file) the database was
+    last synced with; `tick_inputs` names the day, data version, time zone and settings digest of the last
+    complete reminder tick (see tracker/quick.py).
+    """
+    db.execute("ALTER TABLE cache_state ADD COLUMN files_digest TEXT")
+    db.execute("ALTER TABLE cache_state ADD COLUMN tick_inputs TEXT")

@@ -12,11 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from tracker.quick import REPORT_URLS_ENV, SMTP_ENV, URLS_ENV
 from tracker.workspace import Settings
-
-SMTP_ENV = "TRACKER_SMTP_URL"
-URLS_ENV = "TRACKER_NOTIFY_URLS"
-REPORT_URLS_ENV = "TRACKER_REPORT_URLS"
 
 
 def channel_label(url: str) -> str:

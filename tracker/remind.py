@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tracker import store_outbox
+from tracker import quick, store_outbox
 from tracker.db import Database
 from tracker.notify import Channels, send
 from tracker.schedule_lens import CLOSED_STATUSES
@@ -45,8 +45,7 @@ class TickResult:
 
     def summary(self) -> str:
         """Return the one-line count of what the tick did."""
-        return (f"{len(self.sent)} sent, {len(self.failed)} failed (will retry), {len(self.dead)} dead, "
-                f"{self.planned} planned, {self.superseded} superseded, {self.alerts} progress alerts")
+        return quick.summary(len(self.sent), len(self.failed), len(self.dead), self.planned, self.superseded, self.alerts)
 
     def as_json(self) -> dict[str, Any]:
         """Return the documented `remind --json` shape."""
@@ -149,14 +148,22 @@ def _alert(s: Cached, change: str, recipient: str, today: date, now: str) -> dic
     }
 
 
-def tick(db: Database, settings: Settings, today: date, now: datetime | None = None, dry_run: bool = False) -> TickResult:
-    """Plan what is due as of `today`, then send what is ready (or, with dry_run, only say what would go out)."""
+def tick(db: Database, settings: Settings, today: date, now: datetime | None = None, dry_run: bool = False,
+         inputs: str | None = None) -> TickResult:
+    """Plan what is due as of `today`, then send what is ready (or, with dry_run, only say what would go out).
+
+    `inputs` is quick.inputs_digest of the settings' sources; given it, a complete or quiet tick records it so the
+    next `tracker remind` can answer without the command line (tracker/quick.py).
+    """
     moment = now or datetime.now(UTC)
     stamp = moment.isoformat(timespec="microseconds")
     channels = Channels.from_settings(settings)
     version = store_outbox.data_version(db)
     mark = _tick_mark(settings, channels, today, version)
+    recorded = quick.tick_inputs(today, version, settings.timezone, inputs) if inputs else None
     if not dry_run and store_outbox.quiet(db, mark, stamp):
+        if recorded:
+            store_outbox.keep_tick_inputs(db, mark, recorded)
         return TickResult()
     # Only a tick with something to do loads the planning and assessment code.
     from tracker import status_cache
@@ -183,7 +190,7 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
     store_outbox.insert_outbox(db, found.alerts)
     store_outbox.save_watch(db, found.seen, today)
     _deliver(db, settings, found.watched, channels, today, moment, result)
-    store_outbox.set_tick_mark(db, mark)
+    store_outbox.set_tick_mark(db, mark, recorded)
     return result
 
 

@@ -15,14 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.db import Database
 from tracker.errors import ConflictError, StoreError, UnknownError
+from tracker.schema import MIGRATIONS
 
 if TYPE_CHECKING:
     from tracker.models import Indicator, Pledge, Review
 
 BUSY_TIMEOUT_S = 15.0
-# The names of tracker/migrations.py, in order (a test keeps them equal): opening an up-to-date database checks
-# them with one query instead of importing sqlite-utils.
-MIGRATIONS = ("0001_initial", "0002_indicator_method", "0003_event_date_indexes", "0004_outbox", "0005_report_runs", "0006_status_cache")
 
 
 def utc_now() -> str:
@@ -264,6 +262,20 @@ def definition(row: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(row["definition"]))
 
 
+def files_digest(db: Database) -> str | None:
+    """Return the digest of the pledge folder listing the database was last synced with (layout.scan)."""
+    return db.execute("SELECT files_digest FROM cache_state WHERE id = 1").fetchone()[0]  # type: ignore[no-any-return]
+
+
+def keep_files_digest(db: Database, digest: str) -> None:
+    """Record that the database is in sync with a listing whose files are all unchanged; skipped if it cannot write."""
+    try:
+        with write_txn(db):
+            db.execute("UPDATE cache_state SET files_digest = ? WHERE id = 1", [digest])
+    except (StoreError, sqlite3.OperationalError):
+        pass  # a read-only or long-busy database: the next command compares the files row by row again
+
+
 def file_stats(db: Database) -> dict[str, tuple[int, int]]:
     """Return size and mtime of every synced file (what the unchanged check compares)."""
     return {path: (size, mtime) for path, size, mtime in db.execute("SELECT path, size, mtime_ns FROM source_files")}
@@ -284,11 +296,12 @@ def review_refs(db: Database) -> dict[str, list[str]]:
     return {r["path"]: json.loads(r["reviews"]) for r in rows(db, "SELECT path, reviews FROM pledges WHERE removed_at IS NULL")}
 
 
-def apply_sync(db: Database, batch: SyncBatch, today: date) -> list[dict[str, Any]]:
-    """Write a validated batch of definitions in one transaction; return the revisions recorded."""
+def apply_sync(db: Database, batch: SyncBatch, today: date, digest: str) -> list[dict[str, Any]]:
+    """Write a validated batch of definitions and the digest of its listing in one transaction; return the revisions."""
     now = utc_now()
     revisions: list[dict[str, Any]] = []
     with write_txn(db):
+        db.execute("UPDATE cache_state SET files_digest = ? WHERE id = 1", [digest])
         current = file_states(db)
         if all(current.get(path) == state for path, state in batch.files.items()) and not (set(current) - set(batch.files)):
             return []  # another process synced the same files first

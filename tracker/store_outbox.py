@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from datetime import date
 from typing import Any
 
 from tracker.db import Database
-from tracker.errors import ConflictError, UnknownError
+from tracker.errors import ConflictError, StoreError, UnknownError
+from tracker.schema import READY_OR_LEASED, SENDABLE
 from tracker.store import fast_rows, rows, write_txn
 
 
@@ -40,10 +42,6 @@ def insert_outbox(db: Database, entries: list[dict[str, Any]]) -> int:
             marks = ", ".join(f":{k}" for k in entry)
             db.execute(f"INSERT OR IGNORE INTO outbox ({columns}) VALUES ({marks})", entry)
         return int(db.conn.total_changes - before)
-
-
-# Entries a tick sends now: never tried, or failed and due for another attempt.
-SENDABLE = "(status = 'pending' OR (status = 'failed' AND next_attempt_at <= :now))"
 
 
 def claim(db: Database, owner: str, now: str, lease_until: str, limit: int = 200) -> list[dict[str, Any]]:
@@ -179,11 +177,22 @@ def quiet(db: Database, mark: str, now: str) -> bool:
     if db.execute("SELECT tick_mark FROM cache_state WHERE id = 1").fetchone()[0] != mark:
         return False
     # A 'sending' entry may belong to a process that died: only a full tick (claim) can tell.
-    ready = db.execute(f"SELECT 1 FROM outbox WHERE {SENDABLE} OR status = 'sending' LIMIT 1", {"now": now}).fetchone()
+    ready = db.execute(READY_OR_LEASED, {"now": now}).fetchone()
     return ready is None
 
 
-def set_tick_mark(db: Database, mark: str) -> None:
-    """Record the mark of a complete tick (see remind._tick_mark)."""
+def set_tick_mark(db: Database, mark: str, inputs: str | None) -> None:
+    """Record the mark of a complete tick (see remind._tick_mark) and its inputs (quick.tick_inputs), or no inputs."""
     with write_txn(db):
-        db.execute("UPDATE cache_state SET tick_mark = ? WHERE id = 1", [mark])
+        db.execute("UPDATE cache_state SET tick_mark = ?, tick_inputs = ? WHERE id = 1", [mark, inputs])
+
+
+def keep_tick_inputs(db: Database, mark: str, inputs: str) -> None:
+    """Record `inputs` for a quiet tick whose mark is still the last complete tick's (after a touched tracker.toml)."""
+    if db.execute("SELECT tick_inputs FROM cache_state WHERE id = 1").fetchone()[0] == inputs:
+        return
+    try:
+        with write_txn(db):
+            db.execute("UPDATE cache_state SET tick_inputs = ? WHERE id = 1 AND tick_mark = ?", [inputs, mark])
+    except (StoreError, sqlite3.OperationalError):
+        pass  # a read-only or long-busy database: the next remind runs the full quiet check again

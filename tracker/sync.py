@@ -10,7 +10,7 @@ from typing import Any
 from tracker import store
 from tracker.db import Database
 from tracker.errors import PledgeFileError
-from tracker.layout import REVIEWS_FILE, file_states
+from tracker.layout import REVIEWS_FILE, scan
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,12 @@ class SyncResult:
 
 def sync(db: Database, folder: Path, today: date) -> SyncResult:
     """Load changed pledge files into the database, or raise PledgeFileError and change nothing."""
-    seen = file_states(folder)
-    if store.file_stats(db) == seen:
+    if store.files_digest(db) == scan(folder):
+        return SyncResult()
+    seen: dict[str, tuple[int, int]] = {}
+    digest = scan(folder, seen)  # again, keeping each file's state: the digest must be of the listing applied
+    if store.file_stats(db) == seen:  # unchanged files listed in another order, or no digest kept yet
+        store.keep_files_digest(db, digest)
         return SyncResult()
     known = store.file_states(db)
     import hashlib
@@ -41,7 +45,7 @@ def sync(db: Database, folder: Path, today: date) -> SyncResult:
             texts[name] = raw
     removed = sorted(set(known) - set(seen))
     batch = _parse(db, folder, texts, files, removed)
-    revisions = store.apply_sync(db, batch, today)
+    revisions = store.apply_sync(db, batch, today, digest)
     return SyncResult(sorted(texts), removed, revisions)
 
 

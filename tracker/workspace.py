@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tracker import quick
 from tracker.errors import WorkspaceError
-
-CONFIG_FILE = "tracker.toml"
-DEFAULT_DB = "tracker.db"
+from tracker.quick import CONFIG_FILE, DEFAULT_DB
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,7 @@ class Workspace:
     root: Path
     db_path: Path
     settings: Settings
+    config_digest: str = "none"  # of the tracker.toml bytes `settings` were read from (quick.config_digest)
 
     @property
     def pledges_dir(self) -> Path:
@@ -69,11 +69,9 @@ class Workspace:
 
 
 def find_root(start: Path) -> Path | None:
-    """Return the nearest folder from `start` upward holding tracker.toml or pledges/."""
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file() or (folder / "pledges").is_dir():
-            return folder
-    return None
+    """Return the nearest folder from `start` (absolute) upward holding tracker.toml or pledges/."""
+    found = quick.find_root(str(start))
+    return None if found is None else Path(found)
 
 
 def open_workspace(workspace: str | None = None, db: str | None = None, cwd: Path | None = None) -> Workspace:
@@ -90,22 +88,37 @@ def open_workspace(workspace: str | None = None, db: str | None = None, cwd: Pat
                 "run `tracker init DIR`, or pass --workspace DIR / set TRACKER_WORKSPACE"
             )
         root = found
-    settings = load_settings(root / CONFIG_FILE)
+    path = root / CONFIG_FILE
+    raw = _read_config(path)
     db_path = Path(db).expanduser() if db else root / DEFAULT_DB
-    return Workspace(root.resolve(), db_path, settings)
+    return Workspace(root.resolve(), db_path, settings_from_bytes(path, raw), quick.config_digest(raw))
 
 
 def load_settings(path: Path) -> Settings:
     """Read tracker.toml; a problem is reported as `tracker.toml:line: message`."""
+    return settings_from_bytes(path, _read_config(path))
+
+
+def _read_config(path: Path) -> bytes | None:
     if not path.is_file():
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise WorkspaceError(f"{path.name}: cannot read: {exc}") from None
+
+
+def settings_from_bytes(path: Path, raw: bytes | None) -> Settings:
+    """Parse and check tracker.toml's bytes (None: no file, every default)."""
+    if raw is None:
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+)", str(exc))
         line = match.group(1) if match else "1"
         raise WorkspaceError(f"{path.name}:{line}: {str(exc).split(' (at')[0]}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise WorkspaceError(f"{path.name}: cannot read: {exc}") from None
     return _settings_from(path, data)
 
