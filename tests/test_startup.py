@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO
 
 HEAVY = ("apscheduler", "apprise", "sqlite_utils", "rich.table", "pydantic", "yaml")
@@ -50,6 +51,20 @@ def test_stored_help_is_what_click_prints() -> None:
 
 def test_stored_help_imports_no_click() -> None:
     """The console script answers --help without importing click or any command."""
-    code = "import sys; sys.argv = ['tracker', '--help']; from tracker.entry import main; main(); print(sorted(m for m in ('click', 'tracker.cli') if m in sys.modules))"
+    code = ("import atexit, sys; atexit.register(lambda: print(sorted(m for m in ('click', 'tracker.cli') if m in sys.modules)));"
+            " sys.argv = ['tracker', '--help']; from tracker.entry import main; main()")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, "COLUMNS": "80"}).stdout
     assert out.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(("code", "status", "stdout", "stderr"), [
+    ("None", 0, "partial line|atexit", ""), ("0", 0, "partial line|atexit", ""), ("6", 6, "partial line|atexit", ""),
+    ("'error: message'", 1, "partial line|atexit", "error: message\n"),
+])
+def test_the_quick_exit_keeps_what_systemexit_does(code: str, status: int, stdout: str, stderr: str) -> None:
+    """entry.leave skips the teardown only: buffered output is flushed, atexit handlers run, the status is SystemExit's."""
+    script = ("import atexit, sys; atexit.register(lambda: print('|atexit', end='')); from tracker.entry import leave;"
+              f" sys.stdout.write('partial line'); leave({code})")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # output stays in buffers until the exit
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60, env=env)
+    assert (done.returncode, done.stdout, done.stderr) == (status, stdout, stderr)

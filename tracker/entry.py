@@ -11,6 +11,10 @@ from __future__ import annotations
 import os
 import sys
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which the quick paths do without
+if TYPE_CHECKING:
+    from typing import NoReturn
+
 # click lays help out for min(terminal width, 80) - 2 columns; the stored text is the one for 80 columns or more.
 STORED_WIDTH = 80
 
@@ -28,17 +32,51 @@ def _columns() -> int:
 
 
 def main() -> None:
-    """Print the stored top-level help, or run the command line."""
-    if sys.argv[1:] in (["--help"], ["-h"]) and _columns() >= STORED_WIDTH:
+    """Run the command, then exit without tearing the interpreter down (see `leave`)."""
+    try:
+        dispatch(sys.argv[1:])
+    except SystemExit as exc:
+        leave(exc.code)
+    leave(0)
+
+
+def dispatch(args: list[str]) -> None:
+    """Print the stored top-level help, answer a quiet remind, or run the command line."""
+    if args in (["--help"], ["-h"]) and _columns() >= STORED_WIDTH:
         from tracker.help_text import HELP
 
         sys.stdout.write(HELP)
         return
-    if "remind" in sys.argv[1:]:
+    if "remind" in args:
         from tracker.quick import answer
 
-        if answer(sys.argv[1:], os.environ):
+        if answer(args, os.environ):
             return
     from tracker.cli import main as run
 
     run()
+
+
+def leave(code: object) -> NoReturn:
+    """Exit with `code` as SystemExit would, skipping the interpreter's teardown when nothing else is running.
+
+    Freeing every module and object at exit costs a short command about as long again as starting Python. Nothing
+    of ours needs it: writes are committed and files closed before a command returns. So output is flushed, atexit
+    handlers run, and the process ends. With another thread alive (`tracker run`'s scheduler) or output that cannot
+    be flushed, the usual exit runs instead.
+    """
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        raise SystemExit(code)
+    status = code if isinstance(code, int) else 0 if code is None else 1
+    if code is not None and not isinstance(code, int):  # SystemExit("message"): printed, status 1
+        print(code, file=sys.stderr)
+    import atexit
+
+    atexit._run_exitfuncs()  # in the order the usual exit runs them: before the streams are flushed
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise SystemExit(status) from None
+    os._exit(status)

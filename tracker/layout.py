@@ -7,6 +7,7 @@ import os
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the quick tick imports this module
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
 REVIEWS_FILE = "_reviews.yaml"
 
@@ -32,12 +33,7 @@ def scan(folder: Path | str, states: dict[str, tuple[int, int]] | None = None) -
     files, so it keeps nothing per file unless asked: on 10,000 files, holding an object per file costs as much again
     as the `stat` calls themselves. Equal digests mean an unchanged folder; a changed order only costs a full check.
     """
-    try:
-        from _blake2 import blake2b  # what hashlib.blake2b is, without loading OpenSSL
-    except ImportError:  # pragma: no cover - a Python built without it
-        from hashlib import blake2b
-
-    digest = blake2b(digest_size=16)
+    digest = hasher()
     add = digest.update
     try:
         with os.scandir(folder) as entries:
@@ -57,4 +53,13 @@ def scan(folder: Path | str, states: dict[str, tuple[int, int]] | None = None) -
                     states[name] = (info.st_size, info.st_mtime_ns)
     except (FileNotFoundError, NotADirectoryError):
         pass  # no pledge folder: an empty listing
-    return digest.hexdigest()
+    return str(digest.hexdigest())
+
+
+def hasher() -> Any:
+    """Return a new 128-bit BLAKE2b hash object (for change digests, not for security)."""
+    try:
+        from _blake2 import blake2b  # what hashlib.blake2b is, without loading OpenSSL on every command
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    return blake2b(digest_size=16)

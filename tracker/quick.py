@@ -12,7 +12,7 @@ console script (tracker/entry.py) asks this module first. It answers only when a
 
 Then the full tick would find the same mark and return at once, so this prints the same line. On anything else
 (an option it does not handle, a missing file, any error) it returns False and the full command line runs, which
-does the work and reports problems in the usual way. It imports only os, sqlite3 and hashlib.
+does the work and reports problems in the usual way. It imports only os, sqlite3 and BLAKE2.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import os
 import sqlite3
 
 from tracker import __version__
-from tracker.layout import scan
+from tracker.layout import hasher, scan
 from tracker.schema import MIGRATIONS, READY_OR_LEASED
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -53,18 +53,20 @@ def find_root(start: str) -> str | None:
 
 def config_digest(raw: bytes | None) -> str:
     """Return a digest of tracker.toml's bytes (None: there is no tracker.toml)."""
-    from hashlib import blake2b
-
-    return "none" if raw is None else blake2b(raw, digest_size=16).hexdigest()
+    if raw is None:
+        return "none"
+    digest = hasher()
+    digest.update(raw)
+    return str(digest.hexdigest())
 
 
 def inputs_digest(config: str, environ: Mapping[str, str]) -> str:
     """Return a digest of everything outside the database a tick's plan depends on: version, settings, channels."""
-    from hashlib import blake2b
-
     # Channel URLs may hold passwords: only their digest is ever stored.
     parts = [__version__, config] + [repr(environ.get(name)) for name in (SMTP_ENV, URLS_ENV, REPORT_URLS_ENV)]
-    return blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    digest = hasher()
+    digest.update("\0".join(parts).encode("utf-8", "surrogateescape"))
+    return str(digest.hexdigest())
 
 
 def tick_inputs(today: date, data_version: int, timezone: str, inputs: str) -> str:
