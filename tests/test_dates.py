@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.dates import parse_day, parse_fuzzy
+from tracker.dates import parse_fuzzy
+from tracker.isoday import parse_day
 
 
 @pytest.mark.parametrize(
@@ -53,3 +54,14 @@ def test_cli_days_are_strict(bad: str) -> None:
 def test_any_day_round_trips(day: date) -> None:
     """Every calendar day parses back to itself."""
     assert parse_fuzzy(day.isoformat()).end == day
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("2026-1-5", "expected a date YYYY-MM-DD, got '2026-1-5'"), ("2026/11/23", "expected a date YYYY-MM-DD"),
+    ("2026-02-30", "not a calendar date: '2026-02-30'"), ("２０２６-11-23", "not a calendar date"),
+])
+def test_cli_days_say_what_is_wrong(text: str, message: str) -> None:
+    """A malformed day and an impossible one get different messages; padding around a good day is forgiven."""
+    with pytest.raises(ValueError, match=message):
+        parse_day(text)
+    assert parse_day(" 2026-11-23 ") == date(2026, 11, 23)

@@ -260,7 +260,7 @@ def explain(app: App, pledge_id: str, indicator_id: str | None, as_json: bool) -
 def timeline(app: App, start: str | None, end: str | None, as_json: bool) -> None:
     """Draw pledges, milestones and reviews across time."""
     from tracker import status_cache
-    from tracker.dates import parse_day
+    from tracker.isoday import parse_day
     from tracker.timeline import default_window, draw_lines, lanes
 
     db = app.db()

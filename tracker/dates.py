@@ -99,16 +99,6 @@ def _build(precision: Precision, parts: list[int], text: str) -> FuzzyDate:
     return FuzzyDate(end, start, precision)
 
 
-def parse_day(value: str) -> date:
-    """Parse a strict ISO day `YYYY-MM-DD` as typed on the command line."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise ValueError(f"not a calendar date: {value!r} ({exc})") from None
-
-
 def iso_week_bounds(week: str) -> tuple[date, date]:
     """Return Monday and Sunday of an ISO week written `2026-W48`."""
     match = re.fullmatch(r"(\d{4})-W(\d{2})", week.strip())
@@ -119,11 +109,3 @@ def iso_week_bounds(week: str) -> tuple[date, date]:
     except ValueError as exc:
         raise ValueError(f"no such ISO week: {week!r} ({exc})") from None
     return monday, monday + timedelta(days=6)
-
-
-def past_day(text: str, today: date) -> date:
-    """Parse a day on which something happened: YYYY-MM-DD and not after `today`."""
-    day = parse_day(text)
-    if day > today:
-        raise ValueError(f"{day} is after today ({today}); record what has happened, not what is planned")
-    return day

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from tracker.cli import source_option, text_option
-from tracker.dates import past_day
 from tracker.db import Database
 from tracker.errors import ConflictError, UsageError
+from tracker.isoday import past_day
 from tracker.models import Indicator
 from tracker.store_io import ReadingRow, definition_of
 from tracker.values import check_value

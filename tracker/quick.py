@@ -176,14 +176,15 @@ def _state(db_path: str) -> tuple[str, str, int] | None:
 
 def _today(today_arg: str | None, zone: str) -> date | None:
     """Return the day as `tracker remind` would: --today / TRACKER_TODAY, else today in the workspace time zone."""
-    from datetime import date, datetime
+    from datetime import datetime
 
     if today_arg:
-        value = today_arg.strip()
-        # The same strict form as dates.parse_day; anything else goes to the full command for its error message.
-        if len(value) != 10 or not (value[:4] + value[5:7] + value[8:]).isdigit() or value[4] + value[7] != "--":
-            return None
-        return date.fromisoformat(value)
+        from tracker.isoday import parse_day
+
+        try:
+            return parse_day(today_arg)
+        except ValueError:
+            return None  # the full command explains what is wrong with it
     from zoneinfo import ZoneInfo
 
     return datetime.now(ZoneInfo(zone)).date()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import time
@@ -174,6 +173,8 @@ def _scope(column: str, pledge_id: str | None, pledge_ids: list[str] | None) -> 
 
 def status_rows(db: Database, today: date, pledge_id: str | None = None, pledge_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Return one row per active pledge (or one, or some) with its latest reported status up to `today`."""
+    import json
+
     return fast_rows(
         db,
         f"""
@@ -191,6 +192,8 @@ def status_rows(db: Database, today: date, pledge_id: str | None = None, pledge_
 
 def milestone_rows(db: Database, today: date, pledge_id: str | None = None, pledge_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Return active milestones (of every pledge, one or some) with their completion date up to `today` (NULL while open)."""
+    import json
+
     where = _scope("m.pledge_id", pledge_id, pledge_ids)
     return fast_rows(
         db,
@@ -259,6 +262,8 @@ def update_rows(db: Database, pledge_id: str, today: date, limit: int = 5) -> li
 
 def definition(row: dict[str, Any]) -> dict[str, Any]:
     """Return the stored pledge definition (the validated file content) of a pledge row."""
+    import json
+
     return dict(json.loads(row["definition"]))
 
 
@@ -293,6 +298,8 @@ def review_ids(db: Database) -> set[str]:
 
 def review_refs(db: Database) -> dict[str, list[str]]:
     """Return, per active pledge file, the review ids it names."""
+    import json
+
     return {r["path"]: json.loads(r["reviews"]) for r in rows(db, "SELECT path, reviews FROM pledges WHERE removed_at IS NULL")}
 
 
@@ -350,6 +357,8 @@ def _revision(pledge_id: str, kind: str, item_id: str, field: str, old: str | No
 
 
 def _sync_pledge(db: Database, path: str, sha: str, pledge: Pledge, today: date, now: str) -> list[dict[str, Any]]:
+    import json
+
     old = rows(db, "SELECT due_text FROM pledges WHERE id = ?", [pledge.id])
     revisions = []
     new_due = str(pledge.due.date)
@@ -395,6 +404,8 @@ def _target_text(indicator: Indicator) -> str | None:
 
 
 def _sync_indicators(db: Database, pledge: Pledge, today: date, now: str) -> list[dict[str, Any]]:
+    import json
+
     existing = {r["id"]: r for r in rows(db, "SELECT id, target_value, target_date FROM indicators WHERE pledge_id = ?", [pledge.id])}
     revisions = []
     for position, ind in enumerate(pledge.indicators):
@@ -419,6 +430,8 @@ def _sync_indicators(db: Database, pledge: Pledge, today: date, now: str) -> lis
 
 def assessment_rows(db: Database, today: date, pledge_id: str | None = None, pledge_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Return per active indicator (of one pledge, or of some) its spec and first, previous and latest readings up to `today`."""
+    import json
+
     where = _scope("i.pledge_id", pledge_id, pledge_ids)
     pick = "SELECT r.id FROM readings r WHERE r.pledge_id = i.pledge_id AND r.indicator_id = i.id AND r.date <= :today ORDER BY r.date {order}, r.id {order} LIMIT 1"
     return fast_rows(

@@ -61,7 +61,7 @@ class Workspace:
 
     def today(self, override: str | None = None) -> date:
         """Return `override` (YYYY-MM-DD) or today's date in the workspace time zone."""
-        from tracker.dates import parse_day
+        from tracker.isoday import parse_day
 
         if override:
             return parse_day(override)
