@@ -212,6 +212,14 @@ def summary(tick: dict[str, object]) -> dict[str, int]:
     return {k: len(v) if isinstance(v, list) else int(v) for k, v in tick.items() if isinstance(v, list | int)}
 
 
+def answered_quickly(cmd: Cmd) -> bool:
+    """Return True when tracker/quick.py answers this `tracker remind` without the command line (what is then timed)."""
+    from tracker import quick
+
+    options = quick.parse_args(cmd.argv[-1:], cmd.env)
+    return options is not None and quick.is_quiet(*options, cmd.env)
+
+
 def said(tick: dict[str, object]) -> str:
     """Return a tick's counts as text."""
     return ", ".join(f"{k} {v:,}" for k, v in summary(tick).items())
@@ -423,9 +431,21 @@ def build_rows(ws: dict[str, Path], scratch: Path, env: dict[str, str], base: Ba
     first = said(tick_json(remind))
     check = tick_json(remind)
     notes.append(f"`tracker remind`, global: on a copy of the no-contacts workspace, first tick: {first}; check tick: {said(check)}"
-                 f" → nothing due: {'yes' if nothing_due(check) else 'NO'}. The timed runs are further ticks of the same day.")
+                 f" → nothing due: {'yes' if nothing_due(check) else 'NO'}. The timed runs are further ticks of the same day,"
+                 f" answered by tracker/quick.py: {'yes' if answered_quickly(remind) else 'NO'}.")
     rows.append(Row("`tracker remind`, nothing due (global, 10,000 pledges without contacts)", remind, "bare python", base.bare(quiet),
                     "≤ 6× bare python", ratio_at_most(6), "" if nothing_due(check) else "something was due"))
+
+    # The same as cron runs it: no TRACKER_TODAY, so the day comes from the clock in the workspace time zone.
+    clock_env = {k: v for k, v in on("global-no-contacts", copy_db(quiet / "tracker.db", scratch / "remind-clock.db")).items() if k != "TRACKER_TODAY"}
+    clock = Cmd([*tracker, "remind"], clock_env, quiet)
+    first, check = said(tick_json(clock)), tick_json(clock)
+    notes.append(f"`tracker remind`, global, today from the clock (no TRACKER_TODAY): on another copy, first tick: {first}; check tick: "
+                 f"{said(check)} → nothing due: {'yes' if nothing_due(check) else 'NO'}; answered by tracker/quick.py: "
+                 f"{'yes' if answered_quickly(clock) else 'NO'}.")
+    rows.append(Row("`tracker remind`, nothing due (global, today from the clock: no TRACKER_TODAY; extra row)", clock, "bare python",
+                    base.bare(quiet), "≤ 6× bare python (the global row's budget)", ratio_at_most(6),
+                    "" if nothing_due(check) else "something was due"))
 
     # The same on the national workspace with contacts: first tick (deliveries fail: no SMTP is configured, nothing leaves
     # the machine), every entry then recorded as delivered, and a check tick.
@@ -439,13 +459,14 @@ def build_rows(ws: dict[str, Path], scratch: Path, env: dict[str, str], base: Ba
     check = tick_json(nat_remind)
     counts = outbox_counts(nat_db)
     grown, small, large = sum(counts.values()) - before, generate.SCALES["national"].pledges, generate.SCALES["global"].pledges
+    quick_note = f" The timed runs are answered by tracker/quick.py: {'yes' if answered_quickly(nat_remind) else 'NO'}."
     notes.append(
         f"`tracker remind`, national with contacts, on a copy: the first tick ({first}; deliveries fail at once since no SMTP server is "
         f"configured, nothing leaves the machine) took {first_s:.1f} s and grew the outbox from {before:,} to {sum(counts.values()):,} "
         f"rows, {grown / small:,.0f} per pledge; at {large:,} pledges that would be about {grown * large // small:,} rows, which is why the global "
         f"row uses pledges without contacts. The {delivered:,} entries pending or failed were then marked sent as if delivered "
         f"(now {', '.join(f'{v:,} {k}' for k, v in counts.items())}); check tick: {said(check)} → nothing due: "
-        f"{'yes' if nothing_due(check) else 'NO'}."
+        f"{'yes' if nothing_due(check) else 'NO'}." + quick_note
     )
     rows.append(Row("`tracker remind`, nothing due (national, with contacts; extra row)", nat_remind, "bare python", base.bare(nat),
                     "≤ 6× bare python (the global row's budget)", ratio_at_most(6), "" if nothing_due(check) else "something was due"))
@@ -605,7 +626,7 @@ def main() -> None:
     """Parse options, build or reuse the workspaces, measure every row, print the table and write RESULTS.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workspace", type=Path, metavar="DIR", help="keep the workspaces in DIR/{national,global,global-no-contacts} and reuse them")
-    parser.add_argument("--repeat", type=int, default=5, help="timed pairs per row (default 5)")
+    parser.add_argument("--repeat", type=int, default=7, help="timed pairs per row (default 7)")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED, help=f"generator seed (default {generate.DEFAULT_SEED})")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md", help="where to write the results (default bench/RESULTS.md)")
     args = parser.parse_args()

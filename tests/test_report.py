@@ -178,3 +178,30 @@ def test_compact_json_splices_the_entries_exactly_as_json_dumps_writes_them(trac
     assert len(pieces) == 5
     assert "".join(pieces) == json.dumps({**data, "pledges": list(data["pledges"])}, ensure_ascii=False) + "\n"
     assert json.loads("".join(pieces))["pledges"] == json.loads("".join(reporting.json_chunks(data, pretty=True)))["pledges"]
+
+
+EDGES = """\
+title: Pledge with deadlines on the edges of the report's windows
+owner: Ministry of Testing
+due: 2027-12-31
+sources: [{document: seed.txt, quote: "we will"}]
+milestones:
+  - {id: before-the-week, title: Before the week, due: 2026-11-21}
+  - {id: sunday-before, title: Sunday before, due: 2026-11-22}
+  - {id: as-of, title: On the day, due: 2026-11-27}
+  - {id: day-90, title: Ninety days on, due: 2027-02-25}
+  - {id: day-91, title: Ninety-one days on, due: 2027-02-26}
+"""
+
+
+def test_deadlines_on_the_edges_of_the_windows(tracker: Tracker) -> None:
+    """Newly overdue starts with the Sunday before the week; due soon ends 90 days after the report's day."""
+    (tracker.root / "pledges" / "edges.yaml").write_text(EDGES, encoding="utf-8")
+    data = json.loads(tracker("report", "weekly", "--week", "2026-W48", "--format", "json", today="2026-11-27").stdout)
+
+    def mine(section: list[dict[str, object]]) -> list[tuple[object, object]]:
+        return [(d["what"], d["days_left"]) for d in section if d["pledge_id"] == "edges"]
+
+    assert mine(data["changes"]["newly_overdue"]) == [("milestone: Sunday before", -5)]
+    assert mine(data["due"]["within_30"]) == [("milestone: On the day", 0)]
+    assert mine(data["due"]["within_90"]) == [("milestone: Ninety days on", 90)]

@@ -14,7 +14,7 @@ from tracker.dates import iso_week_bounds
 from tracker.db import Database
 from tracker.portfolio import snapshot
 from tracker.schedule_lens import CLOSED_STATUSES
-from tracker.status_cache import Cached
+from tracker.status_cache import Cached, to_deadline
 from tracker.workspace import Settings
 
 REPORT_VERSION = 1
@@ -37,7 +37,7 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
     # The cache holds one day: a past week's report is computed without replacing it. Cached statuses are read one
     # at a time, so a global portfolio's report never holds 10,000 parsed pledges.
     with status_cache.day(db, as_of, settings) if as_of == today else status_cache.computed_day(db, as_of, settings) as table:
-        for state in status_cache.iter_cached(db, table):
+        for state in status_cache.iter_cached(db, table, brief=True):
             sections.add(state)
     events = store.week_events(db, monday, as_of)
     return {
@@ -79,7 +79,7 @@ class _Sections:
 
     def add(self, s: Cached) -> None:
         """Count one pledge and keep what the sections list of it."""
-        j = s.json
+        j = s.brief
         for key, value in (("health", j["health"]), ("schedule", j["schedule_status"]), ("assessed", j["assessed_status"]),
                            ("reported", j["reported_status"] or "not-reported")):
             self.counts[key][value] += 1
@@ -93,12 +93,19 @@ class _Sections:
         self._deadlines(s)
 
     def _deadlines(self, s: Cached) -> None:
-        is_open, as_of = _open(s), self.as_of
-        for d in s.deadlines:
-            if d.kind == "review":
-                entry = self.reviews.setdefault(d.what, {"title": d.what.removeprefix("review: "), **d.as_json(as_of), "pledges": []})
-                entry["pledges"].append(s.row["id"])
-            elif is_open:
+        is_open, as_of, pledge_id = _open(s), self.as_of, s.brief["id"]
+        # Stored rows start with the ISO date, which compares as text: only deadlines from the day before Monday
+        # (newly overdue) to 90 days ahead (due soon) are turned into dates.
+        first, last = (self.monday - timedelta(days=1)).isoformat(), (as_of + timedelta(days=90)).isoformat()
+        for row in s.deadline_rows:
+            if row[4] == "review":
+                entry = self.reviews.get(row[3])
+                if entry is None:
+                    d = to_deadline(row)
+                    entry = self.reviews[d.what] = {"title": d.what.removeprefix("review: "), **d.as_json(as_of), "pledges": []}
+                entry["pledges"].append(pledge_id)
+            elif is_open and first <= row[0] <= last:
+                d = to_deadline(row)
                 days = (d.date - as_of).days
                 if self.monday <= d.date + timedelta(days=1) <= as_of:  # overdue from the day after
                     self.newly_overdue.append(_deadline_json(s, d, as_of))
@@ -110,7 +117,7 @@ class _Sections:
     def _timeline(self, s: Cached) -> None:
         """Add open deadlines and reviews from a year ago to four years ahead (of the most urgent pledges)."""
         for d in s.deadlines:
-            key = (d.what, d.date) if d.kind == "review" else (s.row["id"], d.what, d.date)
+            key = (d.what, d.date) if d.kind == "review" else (s.brief["id"], d.what, d.date)
             if -TIMELINE_BACK_DAYS <= (d.date - self.as_of).days <= TIMELINE_DAYS and key not in self.timeline_seen:
                 self.timeline_seen.add(key)
                 review = {"pledge_id": None, "title": None, "health": None} if d.kind == "review" else {}
@@ -130,11 +137,12 @@ class _Sections:
 
 
 def _open(state: Cached) -> bool:
-    return state.row["reported_status"] not in CLOSED_STATUSES
+    return state.brief["reported_status"] not in CLOSED_STATUSES
 
 
 def _deadline_json(state: Cached, deadline: Any, today: date) -> dict[str, Any]:
-    return {"pledge_id": state.row["id"], "title": state.row["title"], "health": state.json["health"], **deadline.as_json(today)}
+    b = state.brief
+    return {"pledge_id": b["id"], "title": b["title"], "health": b["health"], **deadline.as_json(today)}
 
 
 class PledgeEntries(Sequence[dict[str, Any]]):

@@ -66,8 +66,11 @@ def emit(data: dict[str, Any], fmt: str) -> None:
     import click
 
     if fmt == "json":
+        # Written as is: JSON escapes every control character, so click.echo's pass to strip colour codes (a regex
+        # over 16 MB on a global portfolio) can find nothing.
         for chunk in json_chunks(data, pretty=sys.stdout.isatty()):
-            click.echo(chunk, nl=False)
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
         return
     if fmt != "text":
         click.echo(render(data, fmt, pretty=sys.stdout.isatty()), nl=False)

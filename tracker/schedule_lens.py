@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 CLOSED_STATUSES = frozenset({"achieved", "partly-achieved", "missed", "withdrawn"})
 SCHEDULE_ORDER = {"overdue": 0, "due-soon": 1, "upcoming": 2, "closed": 3}
 
 
-@dataclass(frozen=True)
-class Deadline:
-    """A dated thing that falls due: a pledge, a milestone or a review."""
+class Deadline(NamedTuple):
+    """A dated thing that falls due: a pledge, a milestone or a review.
+
+    A named tuple, not a frozen dataclass: a global portfolio's report reads 50,000 of them, and a frozen dataclass
+    takes three times as long to build.
+    """
 
     date: dt.date
     text: str

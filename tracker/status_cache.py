@@ -9,10 +9,11 @@ only the missing rows are computed again, by the same code (`portfolio.snapshot`
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -33,17 +34,32 @@ ORDER = "ORDER BY schedule_order, days_key, pledge_id"
 NO_DAYS = 10**6  # sorts pledges without a next deadline after every dated one (as schedule_lens.urgency_key does)
 
 
+# The fields of a status row that `iter_cached(..., brief=True)` reads in SQL, so the weekly report need not parse
+# 10,000 whole rows to count them.
+BRIEF = ("id", "title", "owner", "frameworks", "health", "schedule_status", "assessed_status", "reported_status", "discrepancy")
+
+
 @dataclass
 class Cached:
     """A pledge's status as the status, report and reminder code reads it (cached or freshly computed)."""
 
-    json: dict[str, Any]
-    deadlines: list[Deadline]
     row_text: str
+    deadline_rows: list[list[Any]]  # as stored: [ISO date, text, precision, what, kind, item]
     trend_json: str
     chartable: bool
     contradiction: bool
     stale: bool
+    brief: dict[str, Any] = field(default_factory=dict)  # the BRIEF fields, when read with them
+
+    @functools.cached_property
+    def deadlines(self) -> list[Deadline]:
+        """Return the open deadlines and reviews, built on first use."""
+        return [to_deadline(d) for d in self.deadline_rows]
+
+    @functools.cached_property
+    def json(self) -> dict[str, Any]:
+        """Return the status row, parsed on first use."""
+        return dict(json.loads(self.row_text))
 
     @property
     def row(self) -> dict[str, Any]:
@@ -54,6 +70,11 @@ class Cached:
 def fingerprint(settings: Settings) -> str:
     """Return what, besides the data and the day, a cached status depends on."""
     return json.dumps([CACHE_FORMAT, __version__, settings.due_soon_days, sorted(settings.thresholds.items())])
+
+
+def to_deadline(row: list[Any]) -> Deadline:
+    """Return the Deadline of one stored deadline row."""
+    return Deadline(date.fromisoformat(row[0]), *row[1:])
 
 
 def _deadline_list(deadlines: list[Deadline]) -> list[list[str]]:
@@ -157,15 +178,20 @@ def computed_day(db: Database, day: date, settings: Settings) -> Iterator[str]:
         db.conn.rollback()  # the scratch rows go with the read transaction
 
 
-def _cached(row_json: str, trend_json: str, state_json: str) -> Cached:
+def _cached(row_json: str, trend_json: str, state_json: str, brief: str | None = None) -> Cached:
     extra = json.loads(state_json)
-    deadlines = [Deadline(date.fromisoformat(d[0]), *d[1:]) for d in extra["deadlines"]]
-    return Cached(json.loads(row_json), deadlines, row_json, trend_json, extra["chartable"], extra["contradiction"], extra["stale"])
+    fields = dict(zip(BRIEF, json.loads(brief), strict=True)) if brief else {}
+    return Cached(row_json, extra["deadlines"], trend_json, extra["chartable"], extra["contradiction"], extra["stale"], fields)
 
 
-def iter_cached(db: Database, table: str = CACHE) -> Iterator[Cached]:
-    """Yield the statuses of a table `day` or `computed_day` yielded, one at a time, most urgent first."""
-    for row in db.execute(f"SELECT row_json, trend_json, state_json FROM {table} {ORDER}"):
+def iter_cached(db: Database, table: str = CACHE, brief: bool = False) -> Iterator[Cached]:
+    """Yield the statuses of a table `day` or `computed_day` yielded, one at a time, most urgent first.
+
+    With `brief`, each also holds the BRIEF fields of its row, read by SQLite's JSON functions.
+    """
+    paths = ", ".join(f"'$.{name}'" for name in BRIEF)
+    columns = f"row_json, trend_json, state_json{f', json_extract(row_json, {paths})' if brief else ''}"
+    for row in db.execute(f"SELECT {columns} FROM {table} {ORDER}"):
         yield _cached(*row)
 
 
