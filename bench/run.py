@@ -587,7 +587,7 @@ def write_results(path: Path, rows: list[Row], results: dict[str, Result], infos
 Written by `python bench/run.py` on {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}; {timing}.
 
 {chr(10).join(machine())}
-- Every command runs as of {generate.TODAY.isoformat()} (TRACKER_TODAY); the weekly report is {generate.WEEK}.
+- Every command runs as of {generate.TODAY.isoformat()} (TRACKER_TODAY) except the `remind` row marked "today from the clock"; the weekly report is {generate.WEEK}.
 
 ## Workspaces (bench/generate.py)
 
