@@ -14,7 +14,7 @@ from tracker.dates import iso_week_bounds
 from tracker.db import Database
 from tracker.portfolio import snapshot
 from tracker.schedule_lens import CLOSED_STATUSES
-from tracker.status_cache import Cached, to_deadline
+from tracker.status_cache import Brief, to_deadline
 from tracker.workspace import Settings
 
 REPORT_VERSION = 1
@@ -37,7 +37,7 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
     # The cache holds one day: a past week's report is computed without replacing it. Cached statuses are read one
     # at a time, so a global portfolio's report never holds 10,000 parsed pledges.
     with status_cache.day(db, as_of, settings) if as_of == today else status_cache.computed_day(db, as_of, settings) as table:
-        for state in status_cache.iter_cached(db, table, brief=True):
+        for state in status_cache.iter_briefs(db, table):
             sections.add(state)
     events = store.week_events(db, monday, as_of)
     return {
@@ -77,23 +77,24 @@ class _Sections:
         self.entries: list[str] = []
         self.chartable: list[str] = []
 
-    def add(self, s: Cached) -> None:
+    def add(self, s: Brief) -> None:
         """Count one pledge and keep what the sections list of it."""
-        j = s.brief
-        for key, value in (("health", j["health"]), ("schedule", j["schedule_status"]), ("assessed", j["assessed_status"]),
-                           ("reported", j["reported_status"] or "not-reported")):
-            self.counts[key][value] += 1
-        self.discrepancies += bool(j["discrepancy"])
-        for tag in sorted({f.split(":")[0] for f in j["frameworks"]}) or ["(none)"]:
-            self.by_framework[tag][j["health"]] += 1
-        self.by_owner[j["owner"]][j["health"]] += 1
-        self.entries.append(_pledge(s))
+        counts, health = self.counts, s.health
+        counts["health"][health] += 1
+        counts["schedule"][s.schedule_status] += 1
+        counts["assessed"][s.assessed_status] += 1
+        counts["reported"][s.reported_status or "not-reported"] += 1
+        self.discrepancies += bool(s.discrepancy)
+        for tag in {f.split(":")[0] for f in s.frameworks} or ("(none)",):
+            self.by_framework[tag][health] += 1
+        self.by_owner[s.owner][health] += 1
+        self.entries.append(f"{s.row_text[:-1]}, \"trend\": {s.trend_json}}}")  # the status row with a `trend` per indicator
         if s.chartable and len(self.chartable) < CHART_LIMIT:
-            self.chartable.append(j["id"])
+            self.chartable.append(s.id)
         self._deadlines(s)
 
-    def _deadlines(self, s: Cached) -> None:
-        is_open, as_of, pledge_id = _open(s), self.as_of, s.brief["id"]
+    def _deadlines(self, s: Brief) -> None:
+        is_open, as_of, pledge_id = s.reported_status not in CLOSED_STATUSES, self.as_of, s.id
         # Stored rows start with the ISO date, which compares as text: only deadlines from the day before Monday
         # (newly overdue) to 90 days ahead (due soon) are turned into dates.
         first, last = (self.monday - timedelta(days=1)).isoformat(), (as_of + timedelta(days=90)).isoformat()
@@ -114,10 +115,10 @@ class _Sections:
         if is_open and len(self.timeline) < TIMELINE_LIMIT:
             self._timeline(s)
 
-    def _timeline(self, s: Cached) -> None:
+    def _timeline(self, s: Brief) -> None:
         """Add open deadlines and reviews from a year ago to four years ahead (of the most urgent pledges)."""
         for d in s.deadlines:
-            key = (d.what, d.date) if d.kind == "review" else (s.brief["id"], d.what, d.date)
+            key = (d.what, d.date) if d.kind == "review" else (s.id, d.what, d.date)
             if -TIMELINE_BACK_DAYS <= (d.date - self.as_of).days <= TIMELINE_DAYS and key not in self.timeline_seen:
                 self.timeline_seen.add(key)
                 review = {"pledge_id": None, "title": None, "health": None} if d.kind == "review" else {}
@@ -136,13 +137,8 @@ class _Sections:
         }
 
 
-def _open(state: Cached) -> bool:
-    return state.brief["reported_status"] not in CLOSED_STATUSES
-
-
-def _deadline_json(state: Cached, deadline: Any, today: date) -> dict[str, Any]:
-    b = state.brief
-    return {"pledge_id": b["id"], "title": b["title"], "health": b["health"], **deadline.as_json(today)}
+def _deadline_json(state: Brief, deadline: Any, today: date) -> dict[str, Any]:
+    return {"pledge_id": state.id, "title": state.title, "health": state.health, **deadline.as_json(today)}
 
 
 class PledgeEntries(Sequence[dict[str, Any]]):
@@ -164,11 +160,6 @@ class PledgeEntries(Sequence[dict[str, Any]]):
         if isinstance(index, slice):
             return [json.loads(t) for t in self.texts[index]]
         return dict(json.loads(self.texts[index]))
-
-
-def _pledge(state: Cached) -> str:
-    """Return a pledge's report entry (its status row and a `trend` per indicator) as JSON text."""
-    return f"{state.row_text[:-1]}, \"trend\": {state.trend_json}}}"
 
 
 def _charts(db: Database, pledge_ids: list[str], today: date, settings: Settings) -> list[dict[str, Any]]:

@@ -13,9 +13,9 @@ import functools
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tracker import __version__
 from tracker.db import Database
@@ -34,11 +34,6 @@ ORDER = "ORDER BY schedule_order, days_key, pledge_id"
 NO_DAYS = 10**6  # sorts pledges without a next deadline after every dated one (as schedule_lens.urgency_key does)
 
 
-# The fields of a status row that `iter_cached(..., brief=True)` reads in SQL, so the weekly report need not parse
-# 10,000 whole rows to count them.
-BRIEF = ("id", "title", "owner", "frameworks", "health", "schedule_status", "assessed_status", "reported_status", "discrepancy")
-
-
 @dataclass
 class Cached:
     """A pledge's status as the status, report and reminder code reads it (cached or freshly computed)."""
@@ -49,7 +44,6 @@ class Cached:
     chartable: bool
     contradiction: bool
     stale: bool
-    brief: dict[str, Any] = field(default_factory=dict)  # the BRIEF fields, when read with them
 
     @functools.cached_property
     def deadlines(self) -> list[Deadline]:
@@ -65,6 +59,36 @@ class Cached:
     def row(self) -> dict[str, Any]:
         """Return the status row (it holds id, title, owner and reported_status, as the database row does)."""
         return self.json
+
+
+class Brief(NamedTuple):
+    """What the weekly report reads of a cached status: some fields of its row (read by SQLite), its deadlines, its texts.
+
+    A global report reads 10,000 of these: parsing each whole row into a dict took a third of its time.
+    """
+
+    id: str
+    title: str
+    owner: str
+    frameworks: list[str]
+    health: str
+    schedule_status: str
+    assessed_status: str
+    reported_status: str | None
+    discrepancy: bool
+    chartable: bool
+    deadline_rows: list[list[Any]]  # as stored: [ISO date, text, precision, what, kind, item]
+    row_text: str
+    trend_json: str
+
+    @property
+    def deadlines(self) -> list[Deadline]:
+        """Return the open deadlines and reviews."""
+        return [to_deadline(d) for d in self.deadline_rows]
+
+
+# The row fields a Brief starts with, in order.
+BRIEF = Brief._fields[:Brief._fields.index("chartable")]
 
 
 def fingerprint(settings: Settings) -> str:
@@ -178,21 +202,25 @@ def computed_day(db: Database, day: date, settings: Settings) -> Iterator[str]:
         db.conn.rollback()  # the scratch rows go with the read transaction
 
 
-def _cached(row_json: str, trend_json: str, state_json: str, brief: str | None = None) -> Cached:
+def _cached(row_json: str, trend_json: str, state_json: str) -> Cached:
     extra = json.loads(state_json)
-    fields = dict(zip(BRIEF, json.loads(brief), strict=True)) if brief else {}
-    return Cached(row_json, extra["deadlines"], trend_json, extra["chartable"], extra["contradiction"], extra["stale"], fields)
+    return Cached(row_json, extra["deadlines"], trend_json, extra["chartable"], extra["contradiction"], extra["stale"])
 
 
-def iter_cached(db: Database, table: str = CACHE, brief: bool = False) -> Iterator[Cached]:
-    """Yield the statuses of a table `day` or `computed_day` yielded, one at a time, most urgent first.
-
-    With `brief`, each also holds the BRIEF fields of its row, read by SQLite's JSON functions.
-    """
-    paths = ", ".join(f"'$.{name}'" for name in BRIEF)
-    columns = f"row_json, trend_json, state_json{f', json_extract(row_json, {paths})' if brief else ''}"
-    for row in db.execute(f"SELECT {columns} FROM {table} {ORDER}"):
+def iter_cached(db: Database, table: str = CACHE) -> Iterator[Cached]:
+    """Yield the statuses of a table `day` or `computed_day` yielded, one at a time, most urgent first."""
+    for row in db.execute(f"SELECT row_json, trend_json, state_json FROM {table} {ORDER}"):
         yield _cached(*row)
+
+
+def iter_briefs(db: Database, table: str = CACHE) -> Iterator[Brief]:
+    """Yield the Brief of every status in a table `day` or `computed_day` yielded, most urgent first."""
+    paths = ", ".join(f"'$.{name}'" for name in BRIEF)
+    for row_json, trend_json, state_json, fields in db.execute(
+        f"SELECT row_json, trend_json, state_json, json_extract(row_json, {paths}) FROM {table} {ORDER}"
+    ):
+        extra = json.loads(state_json)
+        yield Brief._make([*json.loads(fields), extra["chartable"], extra["deadlines"], row_json, trend_json])
 
 
 def states_for(db: Database, today: date, settings: Settings, pledge_ids: list[str]) -> list[Cached]:
