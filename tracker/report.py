@@ -64,6 +64,9 @@ class _Sections:
 
     def __init__(self, monday: date, as_of: date) -> None:
         self.monday, self.as_of = monday, as_of
+        # Stored deadline rows start with the ISO date, which compares as text: only those from the day before Monday
+        # (newly overdue) to 90 days ahead (due soon) are turned into dates.
+        self.window = (monday - timedelta(days=1)).isoformat(), (as_of + timedelta(days=90)).isoformat()
         self.counts: dict[str, Counter[str]] = {k: Counter() for k in ("health", "schedule", "assessed", "reported")}
         self.discrepancies = 0
         self.by_framework: dict[str, Counter[str]] = defaultdict(Counter)
@@ -95,9 +98,7 @@ class _Sections:
 
     def _deadlines(self, s: Brief) -> None:
         is_open, as_of, pledge_id = s.reported_status not in CLOSED_STATUSES, self.as_of, s.id
-        # Stored rows start with the ISO date, which compares as text: only deadlines from the day before Monday
-        # (newly overdue) to 90 days ahead (due soon) are turned into dates.
-        first, last = (self.monday - timedelta(days=1)).isoformat(), (as_of + timedelta(days=90)).isoformat()
+        first, last = self.window
         for row in s.deadline_rows:
             if row[4] == "review":
                 entry = self.reviews.get(row[3])

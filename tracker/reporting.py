@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import secrets
+import os
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -12,7 +12,6 @@ from typing import Any
 
 from tracker.db import Database
 from tracker.errors import UsageError
-from tracker.files import atomic_write, atomic_write_chunks
 from tracker.report import PledgeEntries, build_weekly, week_of
 from tracker.workspace import Workspace
 
@@ -52,7 +51,7 @@ def json_chunks(data: dict[str, Any], pretty: bool = False) -> Iterator[str]:
         # Indented JSON goes through the pure-Python encoder: ten times slower on a global portfolio.
         yield json.dumps({**data, "pledges": list(pledges)}, indent=2 if pretty else None, ensure_ascii=False) + "\n"
         return
-    marker = f"\x00{secrets.token_hex(16)}"
+    marker = f"\x00{os.urandom(16).hex()}"  # not `secrets`: it loads OpenSSL, for a placeholder no one can guess
     head, tail = json.dumps({**data, "pledges": marker}, ensure_ascii=False).split(json.dumps(marker), 1)
     texts = pledges.texts
     yield head + "["
@@ -88,6 +87,8 @@ def emit(data: dict[str, Any], fmt: str) -> None:
 
 def save(data: dict[str, Any], folder: Path) -> list[Path]:
     """Write `<week>.md`, `.html` and `.json` into `folder`, each atomically; return their paths."""
+    from tracker.files import atomic_write, atomic_write_chunks
+
     paths = []
     for ext, fmt in (("md", "md"), ("html", "html"), ("json", "json")):
         path = folder / f"{data['week']}.{ext}"
