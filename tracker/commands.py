@@ -292,14 +292,10 @@ def timeline(app: App, start: str | None, end: str | None, as_json: bool) -> Non
 @pass_app
 def remind(app: App, dry_run: bool, as_json: bool) -> None:
     """Run one monitoring tick: plan due reminders and progress alerts, then send what is ready."""
-    import os
-
     from tracker.errors import EXIT_DELIVERY
-    from tracker.quick import inputs_digest
     from tracker.remind import tick
 
-    inputs = inputs_digest(app.workspace.config_digest, os.environ)
-    result = tick(app.db(), app.workspace.settings, app.today, dry_run=dry_run, inputs=inputs)
+    result = tick(app.db(), app.workspace.settings, app.today, dry_run=dry_run, config=app.workspace.config_digest)
     if as_json:
         emit_json(result.as_json())
     elif not (dry_run or result.sent or result.failed or result.dead or result.skipped):

@@ -18,10 +18,7 @@ def _today(workspace: Workspace, today_arg: str | None) -> datetime:
 
 def tick_job(workspace: Workspace, today_arg: str | None) -> None:
     """One monitoring tick, then the weekly report if its time has passed and it was not saved yet; then a heartbeat."""
-    import os
-
     from tracker import reporting
-    from tracker.quick import inputs_digest
     from tracker.remind import tick
     from tracker.sync import sync
 
@@ -29,7 +26,7 @@ def tick_job(workspace: Workspace, today_arg: str | None) -> None:
     db = store.open_db(workspace.db_path)
     try:
         sync(db, workspace.pledges_dir, local.date())
-        result = tick(db, workspace.settings, local.date(), inputs=inputs_digest(workspace.config_digest, os.environ))
+        result = tick(db, workspace.settings, local.date(), config=workspace.config_digest)
         log.info("tick: %d sent, %d failed, %d dead, %d planned, %d superseded, %d alerts", len(result.sent), len(result.failed),
                  len(result.dead), result.planned, result.superseded, result.alerts)
         if reporting.due_for_weekly(local, workspace.settings.weekly_day, workspace.settings.weekly_time):

@@ -133,7 +133,7 @@ def is_quiet(workspace: str | None, db: str | None, today_arg: str | None, envir
     today = _today(today_arg, zone)
     if today is None or today.isoformat() != day:
         return False
-    config = config_digest(_read(os.path.join(root, CONFIG_FILE)))
+    config = config_digest(read_config(os.path.join(root, CONFIG_FILE)))
     if inputs != tick_inputs(today, version, zone, inputs_digest(config, environ)):
         return False
     return files == scan(os.path.join(root, "pledges"))
@@ -146,7 +146,8 @@ def _root(workspace: str | None) -> str | None:
     return find_root(os.path.realpath(os.getcwd()))
 
 
-def _read(path: str) -> bytes | None:
+def read_config(path: str) -> bytes | None:
+    """Return the bytes of tracker.toml at `path`, or None when there is no such file."""
     if not os.path.isfile(path):
         return None
     with open(path, "rb") as file:

@@ -7,6 +7,7 @@ makes a doubled or concurrent tick harmless.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -149,18 +150,19 @@ def _alert(s: Cached, change: str, recipient: str, today: date, now: str) -> dic
 
 
 def tick(db: Database, settings: Settings, today: date, now: datetime | None = None, dry_run: bool = False,
-         inputs: str | None = None) -> TickResult:
+         config: str | None = None) -> TickResult:
     """Plan what is due as of `today`, then send what is ready (or, with dry_run, only say what would go out).
 
-    `inputs` is quick.inputs_digest of the settings' sources; given it, a complete or quiet tick records it so the
-    next `tracker remind` can answer without the command line (tracker/quick.py).
+    `config` is the digest of the tracker.toml bytes `settings` were read from (Workspace.config_digest); given it,
+    a complete or quiet tick records its inputs so the next `tracker remind` can answer without the command line
+    (tracker/quick.py).
     """
     moment = now or datetime.now(UTC)
     stamp = moment.isoformat(timespec="microseconds")
     channels = Channels.from_settings(settings)
     version = store_outbox.data_version(db)
     mark = _tick_mark(settings, channels, today, version)
-    recorded = quick.tick_inputs(today, version, settings.timezone, inputs) if inputs else None
+    recorded = None if config is None else quick.tick_inputs(today, version, settings.timezone, quick.inputs_digest(config, os.environ))
     if not dry_run and store_outbox.quiet(db, mark, stamp):
         if recorded:
             store_outbox.keep_tick_inputs(db, mark, recorded)

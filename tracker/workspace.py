@@ -89,27 +89,16 @@ def open_workspace(workspace: str | None = None, db: str | None = None, cwd: Pat
             )
         root = found
     path = root / CONFIG_FILE
-    raw = _read_config(path)
-    db_path = Path(db).expanduser() if db else root / DEFAULT_DB
-    return Workspace(root.resolve(), db_path, settings_from_bytes(path, raw), quick.config_digest(raw))
-
-
-def load_settings(path: Path) -> Settings:
-    """Read tracker.toml; a problem is reported as `tracker.toml:line: message`."""
-    return settings_from_bytes(path, _read_config(path))
-
-
-def _read_config(path: Path) -> bytes | None:
-    if not path.is_file():
-        return None
     try:
-        return path.read_bytes()
+        raw = quick.read_config(str(path))
     except OSError as exc:
         raise WorkspaceError(f"{path.name}: cannot read: {exc}") from None
+    db_path = Path(db).expanduser() if db else root / DEFAULT_DB
+    return Workspace(root.resolve(), db_path, _settings(path, raw), quick.config_digest(raw))
 
 
-def settings_from_bytes(path: Path, raw: bytes | None) -> Settings:
-    """Parse and check tracker.toml's bytes (None: no file, every default)."""
+def _settings(path: Path, raw: bytes | None) -> Settings:
+    """Parse and check tracker.toml's bytes (None: no file, every default); a problem reads `tracker.toml:line: message`."""
     if raw is None:
         return Settings()
     try:
