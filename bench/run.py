@@ -328,7 +328,7 @@ def cold_status(folder: Path, db: Path, scratch: Path, env: dict[str, str], trac
 
 def write_db_times(copies: dict[str, Path], repeat: int = 21) -> str:
     """Time, in this process, the database work of `update` and `record` (checks, insert, commit) on copies."""
-    from tracker import store
+    from tracker.store import core as store
 
     found, medians = [], []
     for name, path in copies.items():

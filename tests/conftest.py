@@ -46,7 +46,7 @@ class Tracker:
         env = {"TRACKER_WORKSPACE": str(self.root), "COLUMNS": "80"}
         if today:
             env["TRACKER_TODAY"] = today
-        from tracker.cli import cli
+        from tracker.cli.main import cli
 
         return self.runner.invoke(cli, list(args), env=env, catch_exceptions=False)
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from tracker.assess import RANK, Spec, Thresholds, assess, combine
+from tracker.domain.assess import Spec, Thresholds, assess, combine
+from tracker.domain.statuses import RANK
 
 D0, D5, D10 = date(2020, 1, 1), date(2025, 1, 1), date(2030, 1, 1)
 

@@ -88,7 +88,7 @@ def test_generate_refuses_a_folder_in_use(tmp_path: Path) -> None:
 
 def tracker_status_json(root: Path) -> list[dict[str, Any]]:
     """Return `tracker status --json` of the workspace as of the benchmark's day."""
-    from tracker.cli import cli
+    from tracker.cli.main import cli
 
     env = {"TRACKER_WORKSPACE": str(root), "TRACKER_TODAY": TODAY}
     result = CliRunner().invoke(cli, ["status", "--json"], env=env, catch_exceptions=False)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_process
 
-from tracker.pledgefile import load_folder
-from tracker.yamlload import load
+from tracker.pledges.loader import load_folder
+from tracker.pledges.yamlload import load
 
 SEEDS = REPO / "tests" / "data" / "seeds"
 

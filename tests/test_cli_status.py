@@ -97,7 +97,7 @@ def test_status_in_a_wide_terminal_has_an_owner_column(workspace, tracker: Track
     """At 160 columns the owner gets its own column."""
     from click.testing import CliRunner
 
-    from tracker.cli import cli
+    from tracker.cli.main import cli
 
     result = CliRunner().invoke(cli, ["status"], env={"TRACKER_WORKSPACE": str(workspace), "COLUMNS": "160", "TRACKER_TODAY": "2026-11-23"})
     header = result.stdout.splitlines()[0]
@@ -109,7 +109,7 @@ def test_empty_workspace(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A workspace without pledges says so plainly."""
     from click.testing import CliRunner
 
-    from tracker.cli import cli
+    from tracker.cli.main import cli
 
     (tmp_path / "pledges").mkdir()
     result = CliRunner().invoke(cli, ["status"], env={"TRACKER_WORKSPACE": str(tmp_path)})
@@ -120,7 +120,7 @@ def test_colour_only_on_a_terminal_and_no_color_is_honoured(workspace) -> None: 
     """A forced terminal gets colours (overdue in red); NO_COLOR takes the colours away again."""
     from click.testing import CliRunner
 
-    from tracker.cli import cli
+    from tracker.cli.main import cli
 
     env = {"TRACKER_WORKSPACE": str(workspace), "TRACKER_TODAY": "2026-11-23", "COLUMNS": "80", "FORCE_COLOR": "1"}
     coloured = CliRunner().invoke(cli, ["status"], env=env).stdout
@@ -137,7 +137,7 @@ def test_default_today_is_taken_in_the_workspace_time_zone(workspace) -> None:  
     import time_machine
     from click.testing import CliRunner
 
-    from tracker.cli import cli
+    from tracker.cli.main import cli
 
     with time_machine.travel(datetime(2026, 11, 23, 20, 0, tzinfo=UTC), tick=False):
         result = CliRunner().invoke(cli, ["status", "--json"], env={"TRACKER_WORKSPACE": str(workspace)})
@@ -149,9 +149,9 @@ def test_default_view_of_a_large_portfolio_matches_the_full_status(workspace) ->
     """With more pledges than the table shows, the rows it assesses are exactly the first rows of `status --json`."""
     import json
 
-    from tracker import store
-    from tracker.status_view import most_urgent, status_list
-    from tracker.sync import sync
+    from tracker.store import core as store
+    from tracker.store.sync import sync
+    from tracker.views.status import most_urgent, status_list
     from tracker.workspace import open_workspace
 
     template = (workspace / "pledges" / "mine-action-csdg.yaml").read_text(encoding="utf-8")

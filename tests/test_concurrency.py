@@ -17,12 +17,12 @@ from test_daemon import _start, _wait_for
 smtp = mail.smtp
 WRITER = """
 import sys
-from tracker.cli import cli
+from tracker.cli.main import cli
 for n in range(500):
     cli(["update", "mine-action-csdg", "--status", "in-progress", "--note", f"{sys.argv[1]} update {n}"], standalone_mode=False)
 """
 TICKER = """
-from tracker.cli import cli
+from tracker.cli.main import cli
 for n in range(15):
     try:
         cli(["remind"], standalone_mode=False)

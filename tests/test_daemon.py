@@ -16,9 +16,9 @@ import mail
 import pytest
 from click.testing import CliRunner
 
-from tracker.cli import cli
-from tracker.reporting import due_for_weekly
-from tracker.schedule import build
+from tracker.cli.main import cli
+from tracker.service.scheduler import build
+from tracker.service.weekly import due_for_weekly
 from tracker.workspace import open_workspace
 
 smtp, webhook = mail.smtp, mail.webhook
@@ -48,6 +48,9 @@ def _wait_for(proc: subprocess.Popen[str], needle: str, limit: float = 60.0) -> 
 def test_daemon_ticks_saves_the_report_refuses_a_twin_and_stops_on_sigterm(workspace: Path, smtp: tuple[mail.Inbox, str]) -> None:
     """The first tick runs at start, sends reminders and saves the overdue weekly report; SIGTERM exits 0."""
     inbox, url = smtp
+    # Monday 00:00: the weekly report is due at whatever time of day the test runs.
+    with (workspace / "tracker.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[daemon]\nweekly_report_time = "00:00"\n')
     env = {"TRACKER_WORKSPACE": str(workspace), "TRACKER_TODAY": "2026-11-23", "TRACKER_SMTP_URL": url}
     daemon = _start(workspace, env)
     try:
@@ -119,8 +122,9 @@ def test_weekly_job_saves_once_a_week_and_tells_the_report_channels(workspace: P
     """The scheduled report covers the week just ended, is saved once, and report channels hear of it."""
     from datetime import date
 
-    from tracker import reporting, store
-    from tracker.sync import sync
+    from tracker.service import weekly as reporting
+    from tracker.store import core as store
+    from tracker.store.sync import sync
 
     received, hook = webhook
     os.environ["TRACKER_REPORT_URLS"] = hook
@@ -140,7 +144,7 @@ def test_job_errors_and_misses_are_logged(caplog: pytest.LogCaptureFixture) -> N
     """A failing or missed job is written to the log, never silent."""
     from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 
-    from tracker.schedule import _listen
+    from tracker.service.scheduler import _listen
 
     moment = datetime(2026, 11, 30, 7, tzinfo=UTC)
     with caplog.at_level("INFO", logger="tracker.run"):

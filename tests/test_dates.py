@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.dates import parse_fuzzy
-from tracker.isoday import parse_day
+from tracker.pledges.dates import parse_day, parse_fuzzy
 
 
 @pytest.mark.parametrize(

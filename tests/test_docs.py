@@ -9,8 +9,8 @@ import click
 import pytest
 from conftest import REPO
 
-from tracker.cli import cli
-from tracker.pledgefile import load_folder
+from tracker.cli.main import cli
+from tracker.pledges.loader import load_folder
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 INSTALL = "python3 -m venv .venv && . .venv/bin/activate && pip install . && tracker status"

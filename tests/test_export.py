@@ -14,10 +14,10 @@ from typing import Any
 import vobject
 from conftest import REPO, TODAY, Tracker
 
-from tracker import commands_io, store  # noqa: F401  (commands_io attaches the export and import commands)
-from tracker.calendar_ics import write_deadlines_ics
-from tracker.portfolio import snapshot
-from tracker.schedule_lens import CLOSED_STATUSES
+from tracker.domain.statuses import CLOSED_STATUSES
+from tracker.interop.calendar import write_deadlines_ics
+from tracker.store import core as store
+from tracker.views.portfolio import snapshot
 from tracker.workspace import open_workspace
 
 CSV_HEADERS = {

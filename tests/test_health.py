@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from conftest import Tracker
 
-from tracker.health import Lenses, health
+from tracker.domain.health import Lenses, health
 
 TODAY = date(2026, 11, 23)
 

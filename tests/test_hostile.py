@@ -11,7 +11,7 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker.cli import cli
+from tracker.cli.main import cli
 
 KHMER = st.text(alphabet=st.characters(min_codepoint=0x1780, max_codepoint=0x17FF), min_size=1, max_size=40)
 NASTY = st.sampled_from([

@@ -13,9 +13,8 @@ import xmlschema
 from conftest import Tracker
 from defusedxml import ElementTree as SafeET
 
-import tracker.commands_iati  # noqa: F401  (registers `import iati` and `export iati` before `cli` runs)
-from tracker.models import Pledge
-from tracker.pledgefile import parse_pledge
+from tracker.pledges.loader import parse_pledge
+from tracker.pledges.models import Pledge
 
 DATA = Path(__file__).resolve().parent / "data" / "iati"
 UNICEF = DATA / "unicef-kh-social-services.xml"
@@ -343,7 +342,7 @@ def test_an_existing_pledge_file_is_never_overwritten(tracker: Tracker) -> None:
 
 def test_a_failure_while_recording_readings_leaves_nothing_behind(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
     """If the readings cannot be written, the pledge file is removed again and no reading remains."""
-    from tracker.db import Database
+    from tracker.store.db import Database
 
     original = Database.insert_all
 

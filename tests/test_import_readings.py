@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, Tracker
 
-from tracker import commands_io, store  # noqa: F401  (commands_io attaches the export and import commands)
 from tracker.errors import ConflictError
-from tracker.store_io import insert_readings
+from tracker.store import core as store
+from tracker.store.bulk import insert_readings
 
 HEADER = "pledge,indicator,date,value,source,note\n"
 MINE = "mine-action-csdg,contaminated-area-remaining"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tracker.monitor import Rules, Watched, plan, slots
+from tracker.domain.monitor import Rules, Watched, plan, slots
 
 DUE = date(2023, 6, 30)
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from tracker.plain_table import cell_len, fit, status_lines
-from tracker.render import status_table
+from tracker.render.plain import cell_len, fit, status_lines
+from tracker.render.terminal import status_table
 
 BASE: dict[str, Any] = {
     "id": "gcm-plan", "title": "National GCM Implementation Plan", "owner": "Ministry of Labour", "health": "critical",

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.errors import PledgeFileError
-from tracker.pledgefile import check_folder, parse_pledge
+from tracker.pledges.loader import check_folder, parse_pledge
 
 MINIMAL = "title: {title}\nowner: Ministry\ndue: 2027\nsources: [{{document: a.txt, quote: q}}]\n"
 

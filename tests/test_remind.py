@@ -13,9 +13,10 @@ import mail
 import pytest
 from click.testing import CliRunner, Result
 
-from tracker import store, store_outbox
-from tracker.cli import cli
-from tracker.remind import tick
+from tracker.cli.main import cli
+from tracker.service.remind import tick
+from tracker.store import core as store
+from tracker.store import outbox as store_outbox
 from tracker.workspace import open_workspace
 
 smtp, webhook = mail.smtp, mail.webhook
@@ -125,7 +126,7 @@ def test_failures_retry_with_backoff_then_die_visibly(ws: Path) -> None:
     try:
         workspace = open_workspace(str(ws))
         db = store.open_db(workspace.db_path)
-        from tracker.sync import sync
+        from tracker.store.sync import sync
 
         sync(db, workspace.pledges_dir, DUE)
         moment = datetime(2027, 3, 31, 8, tzinfo=UTC)
@@ -219,7 +220,7 @@ def _tick_env(ws: Path, url: str) -> tuple[object, object]:
     os.environ["TRACKER_SMTP_URL"] = url
     workspace = open_workspace(str(ws))
     db = store.open_db(workspace.db_path)
-    from tracker.sync import sync
+    from tracker.store.sync import sync
 
     sync(db, workspace.pledges_dir, DUE)
     return workspace, db

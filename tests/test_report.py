@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, Tracker
 
-from tracker.render_md import md
+from tracker.render.markdown import md
 
 HOSTILE = "<script>alert(1)</script> [link=javascript:alert(1)]x[/link]"
 KEYS = {"attention", "version", "week", "from", "to", "as_of", "workspace", "summary", "changes", "due", "reviews", "portfolio", "pledges", "charts", "timeline"}
@@ -163,7 +163,9 @@ def test_abandoned_temporary_files_are_cleared(tmp_path: Path) -> None:
 
 def test_compact_json_splices_the_entries_exactly_as_json_dumps_writes_them(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
     """The streamed report (entries written in chunks, as JSON text) is byte for byte what json.dumps gives."""
-    from tracker import reporting, store, sync
+    from tracker.service import weekly as reporting
+    from tracker.store import core as store
+    from tracker.store import sync
     from tracker.workspace import open_workspace
 
     monkeypatch.setattr(reporting, "CHUNK", 5)  # 12 pledges: three chunks

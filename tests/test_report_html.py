@@ -12,11 +12,11 @@ from typing import Any
 import browser
 import pytest
 
-from tracker import store
-from tracker.html import el, esc, link
-from tracker.render_html import render_html
-from tracker.report import build_weekly
-from tracker.svg import assign_lanes, chart_svg, nice_scale, place_label, time_ticks, timeline_svg
+from tracker.render.html import el, esc, link
+from tracker.render.report_html import render_html
+from tracker.render.svg import assign_lanes, chart_svg, nice_scale, place_label, time_ticks, timeline_svg
+from tracker.store import core as store
+from tracker.views.report import build_weekly
 from tracker.workspace import open_workspace
 
 chromium = browser.chromium

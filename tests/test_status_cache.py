@@ -9,9 +9,12 @@ from pathlib import Path
 
 from conftest import TODAY, Tracker
 
-from tracker import status_cache, store, store_outbox, sync
-from tracker.db import Database
-from tracker.remind import tick
+from tracker.service.remind import tick
+from tracker.store import cache as status_cache
+from tracker.store import core as store
+from tracker.store import outbox as store_outbox
+from tracker.store import sync
+from tracker.store.db import Database
 from tracker.workspace import open_workspace
 
 DAY = date.fromisoformat(TODAY)

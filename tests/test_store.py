@@ -12,9 +12,9 @@ from pathlib import Path
 
 from conftest import TODAY, Tracker
 
-from tracker import store
-from tracker.migrations import migrations
-from tracker.sync import sync
+from tracker.store import core as store
+from tracker.store import migrations
+from tracker.store.sync import sync
 
 
 def test_due_date_change_records_a_revision(tracker: Tracker) -> None:
@@ -36,7 +36,7 @@ def test_due_date_change_records_a_revision(tracker: Tracker) -> None:
 def test_unchanged_files_are_not_parsed_again(tracker: Tracker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A second sync with no file changed parses nothing (size and mtime match)."""
     tracker("status")
-    from tracker import pledgefile
+    from tracker.pledges import loader as pledgefile
 
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed an unchanged file")
@@ -79,28 +79,24 @@ def test_migrations_apply_once_and_database_is_owner_only(tmp_path: Path) -> Non
     """A new database is migrated, WAL, foreign keys on, and readable by its owner only."""
     db_path = tmp_path / "new.db"
     db = store.open_db(db_path)
-    assert store.applied_migrations(db) == [m.name for m in migrations._migrations]
+    assert store.applied_migrations(db) == list(migrations.names())
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     store.open_db(db_path)
-    assert len(store.applied_migrations(store.open_db(db_path))) == len(migrations._migrations)
+    assert len(store.applied_migrations(store.open_db(db_path))) == len(migrations.names())
 
 
 def test_concurrent_first_open_migrates_once(tmp_path: Path) -> None:
     """Several processes opening a new database at once all succeed and migrate it once."""
-    code = "import sys; from pathlib import Path; from tracker import store; store.open_db(Path(sys.argv[1]))"
+    code = "import sys; from pathlib import Path; from tracker.store.core import open_db; open_db(Path(sys.argv[1]))"
     db_path = tmp_path / "race.db"
     procs = [subprocess.Popen([sys.executable, "-c", code, str(db_path)], stderr=subprocess.PIPE, text=True) for _ in range(4)]
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
     conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(migrations._migrations)
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(migrations.names())
 
-
-def test_the_quick_migration_check_knows_every_migration() -> None:
-    """store.MIGRATIONS (checked on every open without importing sqlite-utils) lists tracker/migrations.py in order."""
-    assert list(store.MIGRATIONS) == [m.name for m in migrations._migrations]
 
 
 def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from conftest import REPO, Tracker
 
-from tracker import store
-from tracker.migrations import migrations
+from tracker.store import core as store
+from tracker.store import migrations
 
 V1 = REPO / "tests" / "data" / "v1.db"
 TABLES = ("pledges", "milestones", "indicators", "status_updates", "readings", "milestone_completions", "revisions", "source_files")
@@ -33,7 +33,7 @@ def test_every_row_survives_the_migrations(tmp_path: Path) -> None:
     shutil.copyfile(V1, copy)
     before = _rows(copy)
     db = store.open_db(copy)
-    assert store.applied_migrations(db) == [m.name for m in migrations._migrations]
+    assert store.applied_migrations(db) == list(migrations.names())
     after = _rows(copy)
     for table in TABLES:
         assert len(after[table]) == len(before[table]) > 0, table
@@ -56,10 +56,10 @@ def test_two_processes_migrating_at_once(tmp_path: Path) -> None:
     """Two processes opening the same v1 database together apply each migration exactly once."""
     copy = tmp_path / "v1.db"
     shutil.copyfile(V1, copy)
-    code = "import sys; from pathlib import Path; from tracker import store; store.open_db(Path(sys.argv[1]))"
+    code = "import sys; from pathlib import Path; from tracker.store.core import open_db; open_db(Path(sys.argv[1]))"
     procs = [subprocess.Popen([sys.executable, "-c", code, str(copy)], stderr=subprocess.PIPE, text=True) for _ in range(3)]
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], errors
     conn = sqlite3.connect(copy)
     names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
-    assert names == [m.name for m in migrations._migrations]
+    assert names == list(migrations.names())

@@ -1,5 +1,5 @@
 """`python -m tracker`."""
 
-from tracker.entry import main
+from tracker.cli.main import main
 
 main()

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tracker import quick
 from tracker.errors import WorkspaceError
-from tracker.quick import CONFIG_FILE, DEFAULT_DB
+from tracker.pledges.dates import parse_day
+
+CONFIG_FILE = "tracker.toml"
+DEFAULT_DB = "tracker.db"
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,6 @@ class Workspace:
     root: Path
     db_path: Path
     settings: Settings
-    config_digest: str = "none"  # of the tracker.toml bytes `settings` were read from (quick.config_digest)
 
     @property
     def pledges_dir(self) -> Path:
@@ -60,18 +61,29 @@ class Workspace:
         return self.root / "reports"
 
     def today(self, override: str | None = None) -> date:
-        """Return `override` (YYYY-MM-DD) or today's date in the workspace time zone."""
-        from tracker.isoday import parse_day
+        """Return `override` (YYYY-MM-DD, as --today / TRACKER_TODAY give it) or today in the workspace time zone."""
+        return self.now(override).date()
 
-        if override:
-            return parse_day(override)
-        return datetime.now(self.settings.zone).date()
+    def now(self, override: str | None = None) -> datetime:
+        """Return the local time now, on the day `override` names if one is given: the one way to resolve today."""
+        local = datetime.now(self.settings.zone)
+        if not override:
+            return local
+        day = parse_day(override)
+        return local.replace(year=day.year, month=day.month, day=day.day)
 
 
 def find_root(start: Path) -> Path | None:
     """Return the nearest folder from `start` (absolute) upward holding tracker.toml or pledges/."""
-    found = quick.find_root(str(start))
-    return None if found is None else Path(found)
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file() or (folder / "pledges").is_dir():
+            return folder
+    return None
+
+
+def read_config(path: Path) -> bytes | None:
+    """Return the bytes of tracker.toml, or None when there is no such file."""
+    return path.read_bytes() if path.is_file() else None
 
 
 def open_workspace(workspace: str | None = None, db: str | None = None, cwd: Path | None = None) -> Workspace:
@@ -90,11 +102,11 @@ def open_workspace(workspace: str | None = None, db: str | None = None, cwd: Pat
         root = found
     path = root / CONFIG_FILE
     try:
-        raw = quick.read_config(str(path))
+        raw = read_config(path)
     except OSError as exc:
         raise WorkspaceError(f"{path.name}: cannot read: {exc}") from None
     db_path = Path(db).expanduser() if db else root / DEFAULT_DB
-    return Workspace(root.resolve(), db_path, _settings(path, raw), quick.config_digest(raw))
+    return Workspace(root.resolve(), db_path, _settings(path, raw))
 
 
 def _settings(path: Path, raw: bytes | None) -> Settings:

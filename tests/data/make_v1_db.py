@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from tracker.migrations import migrations
-from tracker.pledgefile import parse_pledge
+from tracker.pledges.loader import parse_pledge
+from tracker.store.migrations import migrations
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = ROOT / "tests" / "data" / "v1.db"

@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tracker import models
-from tracker.pledgefile import load_folder
+from tracker.pledges import models
+from tracker.pledges.loader import load_folder
 
 MAIN = Path(__file__).resolve().parents[2]
 GEN = Path(__file__).resolve().parent

@@ -1,0 +1,166 @@
+"""The `tracker` command line: parse options, call one function, render. Heavy imports stay inside commands."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from tracker.errors import EXIT_DATABASE, TrackerError, UsageError
+
+if TYPE_CHECKING:
+    from tracker.store.db import Database
+    from tracker.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class App:
+    """Per-invocation state: the workspace, the clock and (opened on demand, synced once) the database."""
+
+    def __init__(self, workspace: str | None, db: str | None) -> None:
+        self._workspace_arg, self._db_arg = workspace, db
+        self._workspace: Workspace | None = None
+        self._db: Database | None = None
+        self.today_arg: str | None = None
+
+    @property
+    def workspace(self) -> Workspace:
+        """Return the resolved workspace."""
+        if self._workspace is None:
+            from tracker.workspace import open_workspace
+
+            self._workspace = open_workspace(self._workspace_arg, self._db_arg)
+        return self._workspace
+
+    @property
+    def today(self) -> date:
+        """Return --today / TRACKER_TODAY, or today in the workspace time zone."""
+        try:
+            return self.workspace.today(self.today_arg)
+        except ValueError as exc:
+            raise UsageError(f"--today: {exc}") from None
+
+    def db(self) -> Database:
+        """Open the database and sync changed pledge files into it (once per command)."""
+        if self._db is None:
+            from tracker.store import sync
+
+            today = self.today
+            sync.sync(self.open_db(), self.workspace.pledges_dir, today)
+        assert self._db is not None
+        return self._db
+
+    def open_db(self) -> Database:
+        """Open (and migrate) the database without syncing the pledge files."""
+        if self._db is None:
+            from tracker.store.core import open_db
+
+            self._db = open_db(self.workspace.db_path)
+        return self._db
+
+    def close(self) -> None:
+        """Close the database, if a command opened it."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+class TrackerGroup(click.Group):
+    """Turns TrackerError into one line on stderr and its documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrackerError as exc:
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                click.echo(f"error: {line}", err=True)
+            ctx.exit(exc.exit_code)
+        except Exception as exc:
+            # sqlite3 is imported only by commands that open the database; --help must not pay for it.
+            sqlite3 = sys.modules.get("sqlite3")
+            if sqlite3 is None or not isinstance(exc, sqlite3.DatabaseError):
+                raise
+            click.echo(f"error: database: {exc}", err=True)
+            ctx.exit(EXIT_DATABASE)
+
+
+def today_option(func: F) -> F:
+    """Add --today YYYY-MM-DD (env TRACKER_TODAY) to a command."""
+
+    @click.option("--today", "today", envvar="TRACKER_TODAY", metavar="YYYY-MM-DD", help="Act as if today were this date (env TRACKER_TODAY).")
+    @functools.wraps(func)
+    def wrapper(*args: Any, today: str | None, **kwargs: Any) -> Any:
+        click.get_current_context().find_object(App).today_arg = today  # type: ignore[union-attr]
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def json_option(func: F) -> F:
+    """Add --json (documented, stable keys) to a read command."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON (keys are documented and only ever added).")(func)
+
+
+def emit_json(data: Any) -> None:
+    """Print data as UTF-8 JSON: indented on a terminal, compact (and much faster to write) in a pipe."""
+    import json
+
+    pretty = sys.stdout.isatty()
+    click.echo(json.dumps(data, indent=2 if pretty else None, ensure_ascii=False))
+
+
+def emit_json_texts(texts: list[str]) -> None:
+    """Print a JSON array of items that are already JSON text: spliced as they are in a pipe, indented on a terminal."""
+    if sys.stdout.isatty():
+        import json
+
+        emit_json([json.loads(t) for t in texts])
+    else:
+        click.echo("[" + ", ".join(texts) + "]")
+
+
+def console() -> Any:
+    """Return the stdout console (colour only on a terminal; NO_COLOR honoured)."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def parse_date(value: str | None, app: App, option: str) -> date:
+    """Parse an option date, defaulting to today; refuse dates after today."""
+    from tracker.pledges.dates import past_day
+
+    if value is None:
+        return app.today
+    try:
+        return past_day(value, app.today)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def text_option(value: str | None, option: str, limit: int = 5000) -> str | None:
+    """Check free text typed on the command line: no control characters, bounded length."""
+    from tracker.pledges.values import check_text
+
+    try:
+        return check_text(value, limit)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def source_option(value: str | None, option: str) -> str | None:
+    """Check a --source/--evidence reference: an http(s) URL or a plain citation, never another scheme."""
+    from tracker.pledges.values import check_source
+
+    try:
+        return check_source(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None

@@ -1,0 +1,131 @@
+"""Fuzzy dates: a year, a quarter, a month or a day, whose deadline is the end of the period."""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+Precision = Literal["year", "quarter", "month", "day"]
+
+_PATTERNS: list[tuple[re.Pattern[str], Precision]] = [
+    (re.compile(r"(\d{4})"), "year"),
+    (re.compile(r"(\d{4})-Q([1-4])"), "quarter"),
+    (re.compile(r"(\d{4})-(\d{2})"), "month"),
+    (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), "day"),
+]
+
+
+@dataclass(frozen=True, order=True)
+class FuzzyDate:
+    """A date known to a year, quarter, month or day; `end` is its deadline."""
+
+    end: date
+    start: date
+    precision: Precision
+
+    def __str__(self) -> str:
+        if self.precision == "year":
+            return f"{self.start.year}"
+        if self.precision == "quarter":
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        if self.precision == "month":
+            return f"{self.start.year}-{self.start.month:02d}"
+        return self.start.isoformat()
+
+    def label(self) -> str:
+        """Return a human label such as 'by end of 2026' or '17 May 2026'."""
+        if self.precision == "day":
+            return f"{self.end.day} {self.end:%b %Y}"
+        if self.precision == "month":
+            return f"by end of {self.end:%b %Y}"
+        return f"by end of {self}"
+
+    def add_years(self, years: int) -> FuzzyDate:
+        """Return the same period shifted by whole years (29 Feb becomes 28 Feb)."""
+        text = str(self)
+        shifted = f"{self.start.year + years}{text[4:]}"
+        if (self.precision, self.start.month, self.start.day) == ("day", 2, 29) and not calendar.isleap(self.start.year + years):
+            shifted = f"{self.start.year + years}-02-28"
+        return parse_fuzzy(shifted)
+
+
+def _period(year: int, first_month: int, months: int) -> tuple[date, date]:
+    last_month = first_month + months - 1
+    last_day = calendar.monthrange(year, last_month)[1]
+    return date(year, first_month, 1), date(year, last_month, last_day)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_text(text: str) -> FuzzyDate:
+    for pattern, precision in _PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return _build(precision, [int(g) for g in match.groups()], text)
+    raise ValueError(f"expected a date such as 2026, 2026-Q1, 2026-05 or 2026-05-17, got {text!r}")
+
+
+def parse_fuzzy(value: object) -> FuzzyDate:
+    """Parse `2026`, `2026-Q1`, `2026-05` or `2026-05-17` (string, int or date)."""
+    if isinstance(value, datetime):
+        raise ValueError(f"expected a date such as 2026, 2026-Q1, 2026-05 or 2026-05-17, got a date-time {value}")
+    if isinstance(value, date):
+        return FuzzyDate(value, value, "day")
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"expected a date such as 2026, 2026-Q1, 2026-05 or 2026-05-17, got {value!r}")
+    return _parse_text(str(value).strip())
+
+
+def _build(precision: Precision, parts: list[int], text: str) -> FuzzyDate:
+    year = parts[0]
+    if not 1900 <= year <= 2200:
+        raise ValueError(f"year out of range (1900-2200) in {text!r}")
+    if precision == "year":
+        start, end = _period(year, 1, 12)
+    elif precision == "quarter":
+        start, end = _period(year, 3 * parts[1] - 2, 3)
+    elif precision == "month":
+        if not 1 <= parts[1] <= 12:
+            raise ValueError(f"month must be 01-12 in {text!r}")
+        start, end = _period(year, parts[1], 1)
+    else:
+        try:
+            start = end = date(year, parts[1], parts[2])
+        except ValueError as exc:
+            raise ValueError(f"not a calendar date: {text!r} ({exc})") from None
+    return FuzzyDate(end, start, precision)
+
+
+def iso_week_bounds(week: str) -> tuple[date, date]:
+    """Return Monday and Sunday of an ISO week written `2026-W48`."""
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", week.strip())
+    if not match:
+        raise ValueError(f"expected an ISO week such as 2026-W48, got {week!r}")
+    try:
+        monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError as exc:
+        raise ValueError(f"no such ISO week: {week!r} ({exc})") from None
+    return monday, monday + timedelta(days=6)
+
+
+def parse_day(value: str) -> date:
+    """Parse a strict ISO day `YYYY-MM-DD` as typed on the command line."""
+    text = value.strip()
+    # Digits as `\d` matches them (any decimal digit); date.fromisoformat then has the last word.
+    if not (len(text) == 10 and text[4] + text[7] == "--" and (text[:4] + text[5:7] + text[8:]).isdecimal()):
+        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"not a calendar date: {value!r} ({exc})") from None
+
+
+def past_day(text: str, today: date) -> date:
+    """Parse a day on which something happened: YYYY-MM-DD and not after `today`."""
+    day = parse_day(text)
+    if day > today:
+        raise ValueError(f"{day} is after today ({today}); record what has happened, not what is planned")
+    return day

@@ -1,0 +1,172 @@
+"""Read pledge files and the review calendar; report problems as `file:line: field: message`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from tracker.errors import PledgeFileError
+from tracker.pledges import yamlload
+from tracker.pledges.layout import REVIEWS_FILE, pledge_paths
+from tracker.pledges.models import Pledge, Review
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every pledge and review defined in a `pledges/` folder."""
+
+    pledges: dict[str, Pledge]
+    reviews: dict[str, Review]
+
+
+def display(path: Path) -> str:
+    """Return a path as users should see it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PledgeFileError([f"{display(path)}:1: file is not UTF-8 text ({exc.reason})"]) from None
+    except OSError as exc:
+        raise PledgeFileError([f"{display(path)}: cannot read: {exc.strerror}"]) from None
+
+
+def _load_tree(path: Path, text: str) -> Any:
+    try:
+        return yamlload.load(text)
+    except yamlload.YamlProblem as exc:
+        where = f"{display(path)}:{exc.line}" if exc.line else display(path)
+        raise PledgeFileError([f"{where}: {exc.message}"]) from None
+
+
+def _format_errors(path: Path, tree: Any, error: ValidationError, prefix: str = "") -> list[str]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        line, depth = yamlload.walk(tree, loc)
+        field = prefix + ".".join(str(part) for part in loc[:depth]) or "(file)"
+        message = item["msg"].removeprefix("Value error, ")
+        problems.append(f"{display(path)}:{line or 1}: {field}: {message}")
+    return problems
+
+
+def parse_pledge(path: Path, text: str | None = None) -> Pledge:
+    """Parse and validate one pledge file; its id is the file stem."""
+    text = _read(path) if text is None else text
+    tree = _load_tree(path, text)
+    if not _SLUG.match(path.stem):
+        raise PledgeFileError([f"{display(path)}:1: id: file name must be a lowercase id such as gcm-plan.yaml"])
+    if not isinstance(tree, dict):
+        raise PledgeFileError([f"{display(path)}:1: (file): expected a mapping of pledge fields"])
+    if "id" in tree:
+        line = yamlload.locate(tree, ("id",)) or 1
+        raise PledgeFileError([f"{display(path)}:{line}: id: the pledge id is the file name; remove this key"])
+    try:
+        return Pledge.model_validate({**tree, "id": path.stem})
+    except ValidationError as exc:
+        raise PledgeFileError(_format_errors(path, tree, exc)) from None
+
+
+def parse_reviews(path: Path, text: str | None = None) -> dict[str, Review]:
+    """Parse the review calendar: a mapping of review id to its definition."""
+    if text is None and not path.exists():
+        return {}
+    text = _read(path) if text is None else text
+    tree = _load_tree(path, text)
+    if tree is None:
+        return {}
+    if not isinstance(tree, dict):
+        raise PledgeFileError([f"{display(path)}:1: (file): expected a mapping of review ids"])
+    reviews, problems = {}, []
+    for key, body in tree.items():
+        try:
+            if not isinstance(body, dict):
+                raise PledgeFileError([f"{display(path)}:{yamlload.locate(tree, (key,))}: {key}: expected a mapping"])
+            reviews[str(key)] = Review.model_validate({**body, "id": key})
+        except ValidationError as exc:
+            problems += _format_errors(path, body, exc, prefix=f"{key}.")
+        except PledgeFileError as exc:
+            problems += exc.problems
+    if problems:
+        raise PledgeFileError(problems)
+    return reviews
+
+
+def check_references(pledges: Iterable[tuple[Path, Sequence[str]]], reviews: Collection[str]) -> list[str]:
+    """Return a problem line for every review id a pledge file names (path, its review ids) that the calendar lacks."""
+    problems = []
+    for path, named in pledges:
+        for index, review_id in enumerate(named):
+            if review_id not in reviews:
+                known = ", ".join(sorted(reviews)) or "none defined"
+                problems.append(
+                    f"{display(path)}:{_line(path, ('reviews', index))}: reviews.{index}: "
+                    f"unknown review {review_id!r} (known: {known})"
+                )
+    return problems
+
+
+def _line(path: Path, loc: tuple[int | str, ...]) -> int:
+    try:
+        return yamlload.locate(yamlload.load(_read(path)), loc) or 1
+    except (yamlload.YamlProblem, PledgeFileError):
+        return 1
+
+
+def load_folder(folder: Path) -> Catalog:
+    """Parse every file of a pledges folder, raising one PledgeFileError listing all problems."""
+    pledges: dict[str, Pledge] = {}
+    reviews = _check(folder, lambda pledge: pledges.__setitem__(pledge.id, pledge))
+    return Catalog(pledges, reviews)
+
+
+def check_folder(folder: Path) -> tuple[int, int]:
+    """Check every file of a pledges folder without keeping the parsed pledges; return how many pledges and reviews."""
+    count = 0
+
+    def seen(_: Pledge) -> None:
+        nonlocal count
+        count += 1
+
+    reviews = _check(folder, seen)
+    return count, len(reviews)
+
+
+def _check(folder: Path, keep: Callable[[Pledge], None]) -> dict[str, Review]:
+    """Parse every file, hand each valid pledge to `keep`, raise one PledgeFileError listing all problems."""
+    problems: list[str] = []
+    references: list[tuple[Path, Sequence[str]]] = []
+    reviews: dict[str, Review] = {}
+    try:
+        reviews = parse_reviews(folder / REVIEWS_FILE)
+    except PledgeFileError as exc:
+        problems += exc.problems
+    seen: dict[str, Path] = {}
+    for path in pledge_paths(folder):
+        if path.stem in seen:
+            problems.append(f"{display(path)}:1: id: {path.stem!r} is also defined by {display(seen[path.stem])}")
+            continue
+        seen[path.stem] = path
+        try:
+            pledge = parse_pledge(path)
+        except PledgeFileError as exc:
+            problems += exc.problems
+            continue
+        references.append((path, pledge.reviews))
+        keep(pledge)
+    problems += check_references(references, reviews)
+    if problems:
+        raise PledgeFileError(problems)
+    return reviews

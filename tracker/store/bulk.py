@@ -1,0 +1,108 @@
+"""SQL for import and export: due-date revision counts, whole-table reads as cursors, and the bulk reading insert."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from tracker.errors import ConflictError
+from tracker.store import core as store
+from tracker.store.db import Database
+
+BATCH = 5000
+ReadingRow = tuple[str, str, str, float | None, str | None, str | None, str | None]
+
+
+@contextlib.contextmanager
+def read_snapshot(db: Database) -> Iterator[Database]:
+    """Run a series of reads in one transaction, so a long export sees one consistent state while others write."""
+    db.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.conn.rollback()
+
+
+def due_revisions(db: Database) -> dict[tuple[str, str, str], int]:
+    """Return how often each pledge's or milestone's due date was revised, by (kind, pledge id, item id)."""
+    found = db.conn.execute(
+        """SELECT item_kind, pledge_id, item_id, count(*) FROM revisions
+           WHERE field = 'due' AND item_kind IN ('pledge', 'milestone') GROUP BY item_kind, pledge_id, item_id"""
+    ).fetchall()
+    return {(kind, pledge_id, item_id): int(count) for kind, pledge_id, item_id, count in found}
+
+
+def definitions(db: Database) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Yield every active pledge's id, file hash and stored definition, in id order."""
+    for pledge_id, sha, text in db.conn.execute("SELECT id, sha256, definition FROM pledges WHERE removed_at IS NULL ORDER BY id"):
+        yield pledge_id, sha, json.loads(text)
+
+
+def definition_of(db: Database, pledge_id: str) -> tuple[str, dict[str, Any]] | None:
+    """Return an active pledge's file hash and stored definition, or None."""
+    found = db.conn.execute("SELECT sha256, definition FROM pledges WHERE id = ? AND removed_at IS NULL", [pledge_id]).fetchone()
+    return None if found is None else (found[0], json.loads(found[1]))
+
+
+def active_pledge_ids(db: Database) -> set[str]:
+    """Return the ids of the pledges whose files still exist."""
+    return {r[0] for r in db.conn.execute("SELECT id FROM pledges WHERE removed_at IS NULL")}
+
+
+def _cursor(db: Database, sql: str, params: Sequence[Any] = ()) -> Iterator[sqlite3.Row]:
+    cursor = db.conn.execute(sql, params)
+    cursor.row_factory = sqlite3.Row
+    while batch := cursor.fetchmany(1000):
+        yield from batch
+
+
+def iter_readings(db: Database) -> Iterator[sqlite3.Row]:
+    """Yield every reading of the active pledges, by pledge, indicator and date (a cursor, never a list)."""
+    return _cursor(
+        db,
+        """SELECT r.id, r.pledge_id, r.indicator_id, r.date, r.value_num, r.value_text, r.source, r.note, i.unit, r.recorded_at
+           FROM readings r JOIN pledges p ON p.id = r.pledge_id AND p.removed_at IS NULL
+           LEFT JOIN indicators i ON i.pledge_id = r.pledge_id AND i.id = r.indicator_id
+           ORDER BY r.pledge_id, r.indicator_id, r.date, r.id""",
+    )
+
+
+def iter_updates(db: Database) -> Iterator[sqlite3.Row]:
+    """Yield every reported status of the active pledges, by pledge and date."""
+    return _cursor(
+        db,
+        """SELECT u.pledge_id, u.date, u.status, u.note, u.source, u.recorded_at FROM status_updates u
+           JOIN pledges p ON p.id = u.pledge_id AND p.removed_at IS NULL ORDER BY u.pledge_id, u.date, u.id""",
+    )
+
+
+def insert_readings(db: Database, readings: Iterable[ReadingRow], checked_against: dict[str, str],
+                    advance: Callable[[int], None] | None = None) -> int:
+    """Insert checked readings in one transaction, if the pledges they were checked against (id: file hash) are unchanged."""
+    now = store.utc_now()
+    count = 0
+    with store.write_txn(db):
+        _recheck(db, checked_against)
+        rows = iter(readings)
+        while batch := list(itertools.islice(rows, BATCH)):
+            db.conn.executemany(
+                """INSERT INTO readings (pledge_id, indicator_id, date, value_num, value_text, source, note, recorded_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [(*row, now) for row in batch],
+            )
+            count += len(batch)
+            if advance:
+                advance(len(batch))
+    return count
+
+
+def _recheck(db: Database, checked_against: dict[str, str]) -> None:
+    # Another process may have synced edited pledge files between validation and this transaction.
+    current = dict(db.conn.execute("SELECT id, sha256 FROM pledges WHERE removed_at IS NULL").fetchall())
+    changed = sorted(p for p, sha in checked_against.items() if current.get(p) != sha)
+    if changed:
+        raise ConflictError(f"pledge files changed while importing ({', '.join(changed[:5])}); nothing was recorded, run the import again")
