@@ -10,6 +10,7 @@ import pytest
 from conftest import TODAY, Tracker
 
 from tracker.render.markdown import md
+from tracker.render.report import json_chunks
 
 HOSTILE = "<script>alert(1)</script> [link=javascript:alert(1)]x[/link]"
 KEYS = {"attention", "version", "week", "from", "to", "as_of", "workspace", "summary", "changes", "due", "reviews", "portfolio", "pledges", "charts", "timeline"}
@@ -163,12 +164,13 @@ def test_abandoned_temporary_files_are_cleared(tmp_path: Path) -> None:
 
 def test_compact_json_splices_the_entries_exactly_as_json_dumps_writes_them(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
     """The streamed report (entries written in chunks, as JSON text) is byte for byte what json.dumps gives."""
+    from tracker.render import report as report_formats
     from tracker.service import weekly as reporting
     from tracker.store import core as store
     from tracker.store import sync
     from tracker.workspace import open_workspace
 
-    monkeypatch.setattr(reporting, "CHUNK", 5)  # 12 pledges: three chunks
+    monkeypatch.setattr(report_formats, "CHUNK", 5)  # 12 pledges: three chunks
     ws = open_workspace(str(tracker.root), None)
     db = store.open_db(ws.db_path)
     try:
@@ -176,10 +178,10 @@ def test_compact_json_splices_the_entries_exactly_as_json_dumps_writes_them(trac
         data = reporting.weekly(db, ws, date.fromisoformat(TODAY), None)
     finally:
         db.close()
-    pieces = list(reporting.json_chunks(data))
+    pieces = list(json_chunks(data))
     assert len(pieces) == 5
     assert "".join(pieces) == json.dumps({**data, "pledges": list(data["pledges"])}, ensure_ascii=False) + "\n"
-    assert json.loads("".join(pieces))["pledges"] == json.loads("".join(reporting.json_chunks(data, pretty=True)))["pledges"]
+    assert json.loads("".join(pieces))["pledges"] == json.loads("".join(json_chunks(data, pretty=True)))["pledges"]
 
 
 EDGES = """\

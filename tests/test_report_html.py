@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ HEADINGS = [
 def _build(workspace: Path) -> dict[str, Any]:
     ws = open_workspace(str(workspace))
     db = store.open_db(ws.db_path)
-    return build_weekly(db, "2026-W48", date.fromisoformat(TODAY), ws.settings, "test")
+    return build_weekly(db, "2026-W48", date.fromisoformat(TODAY), ws.settings, "test", datetime.now(UTC))
 
 
 def _record_week(tracker: Any) -> None:

@@ -10,11 +10,12 @@ from pathlib import Path
 from conftest import TODAY, Tracker
 
 from tracker.service.remind import tick
-from tracker.store import cache as status_cache
 from tracker.store import core as store
 from tracker.store import outbox as store_outbox
 from tracker.store import sync
 from tracker.store.db import Database
+from tracker.views.portfolio import statuses
+from tracker.views.states import PledgeStatus
 from tracker.workspace import open_workspace
 
 DAY = date.fromisoformat(TODAY)
@@ -28,14 +29,14 @@ def _both(root: Path, day: date = DAY) -> tuple[list[dict[str, object]], list[di
     db = store.open_db(ws.db_path)
     sync.sync(db, ws.pledges_dir, day)
     try:
-        def view(states: list[status_cache.Cached]) -> list[dict[str, object]]:
-            return [{**s.json, "trend": json.loads(s.trend_json), "deadlines": [d.as_json(day) for d in s.deadlines],
+        def view(states: list[PledgeStatus]) -> list[dict[str, object]]:
+            return [{**s.row, "trend": json.loads(s.trend_json), "deadlines": [d.as_json(day) for d in s.deadlines],
                      "flags": [s.chartable, s.contradiction, s.stale]} for s in states]
 
-        with status_cache.day(db, day, ws.settings) as table:
-            cached = list(status_cache.iter_cached(db, table))
-        with status_cache.computed_day(db, day, ws.settings) as table:
-            return view(cached), view(list(status_cache.iter_cached(db, table)))
+        with statuses(db, day, ws.settings) as found:
+            cached = list(found)
+        with statuses(db, day, ws.settings, cached=False) as found:
+            return view(cached), view(list(found))
     finally:
         db.close()
 
@@ -110,11 +111,10 @@ def test_a_read_only_database_is_computed_without_the_cache(tracker: Tracker) ->
     conn = sqlite3.connect(f"file:{ws.db_path}?mode=ro", uri=True)
     try:
         db = Database(conn)
-        with status_cache.day(db, DAY, ws.settings) as table:
-            assert table != status_cache.CACHE
-            served = [s.json for s in status_cache.iter_cached(db, table)]
-        with status_cache.computed_day(db, DAY, ws.settings) as table:
-            assert served == [s.json for s in status_cache.iter_cached(db, table)]
+        with statuses(db, DAY, ws.settings) as found:
+            served = [s.row for s in found]
+        with statuses(db, DAY, ws.settings, cached=False) as found:
+            assert served == [s.row for s in found]
     finally:
         conn.close()
     assert _cached_rows(tracker.root) == 0

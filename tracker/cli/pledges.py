@@ -19,7 +19,8 @@ from tracker.errors import UsageError
 @pass_app
 def status(app: App, as_json: bool, owner: str | None, framework: str | None, show_all: bool) -> None:
     """One row per pledge, most urgent first: reported and schedule status, next deadline, days left."""
-    from tracker.views.status import PLAIN_ABOVE, TABLE_LIMIT, most_urgent, plain_line, status_json_texts, status_list
+    from tracker.render.plain import PLAIN_ABOVE, TABLE_LIMIT, plain_line
+    from tracker.views.status import most_urgent, status_json_texts, status_list
 
     db, today, settings = app.db(), app.today, app.workspace.settings
     if as_json:
@@ -121,19 +122,19 @@ def explain(app: App, pledge_id: str, indicator_id: str | None, as_json: bool) -
 def timeline(app: App, start: str | None, end: str | None, as_json: bool) -> None:
     """Draw pledges, milestones and reviews across time."""
     from tracker.pledges.dates import parse_day
-    from tracker.render.timeline import default_window, draw_lines, lanes
-    from tracker.store import cache as status_cache
+    from tracker.render.timeline import draw_lines
+    from tracker.views.portfolio import statuses
+    from tracker.views.timeline import timeline as lanes
 
-    db = app.db()
-    with status_cache.day(db, app.today, app.workspace.settings) as table:
-        first, last = default_window(status_cache.iter_cached(db, table), app.today)
+    try:
+        wanted = parse_day(start) if start else None, parse_day(end) if end else None
+    except ValueError as exc:
+        raise UsageError(f"--from/--to: {exc}") from None
+    with statuses(app.db(), app.today, app.workspace.settings) as found:
         try:
-            first, last = parse_day(start) if start else first, parse_day(end) if end else last
+            first, last, rows = lanes(found, app.today, *wanted)
         except ValueError as exc:
-            raise UsageError(f"--from/--to: {exc}") from None
-        if last <= first:
-            raise UsageError(f"--to ({last}) must be after --from ({first})")
-        rows = lanes(status_cache.iter_cached(db, table), first, last)
+            raise UsageError(str(exc)) from None
     if as_json:
         emit_json({"from": first.isoformat(), "to": last.isoformat(), "lanes": rows})
         return

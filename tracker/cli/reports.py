@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
 
-from tracker.cli.app import App, pass_app, today_option
+from tracker.cli.app import App, console, pass_app, today_option
 
 
 @click.group()
@@ -27,4 +30,28 @@ def weekly(app: App, week: str | None, fmt: str, save: bool) -> None:
         for path in reporting.save(data, app.workspace.reports_dir):
             click.echo(f"saved {path}")
         return
-    reporting.emit(data, fmt)
+    emit(data, fmt)
+
+
+def emit(data: dict[str, Any], fmt: str) -> None:
+    """Print the report: Markdown rendered for the terminal, or a file format as is."""
+    from tracker.render.report import json_chunks, render
+
+    if fmt == "json":
+        # Written as is: JSON escapes every control character, so click.echo's pass to strip colour codes (a regex
+        # over 16 MB on a global portfolio) can find nothing.
+        for chunk in json_chunks(data, pretty=sys.stdout.isatty()):
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+        return
+    if fmt != "text":
+        click.echo(render(data, fmt, pretty=sys.stdout.isatty()), nl=False)
+        return
+    from rich.markdown import Markdown
+
+    from tracker.render.markdown import render_markdown
+    from tracker.render.terminal import status_table
+
+    out = console()
+    out.print(Markdown(render_markdown(data, pledges=False), hyperlinks=True))
+    out.print(status_table(data["pledges"], show_all=False, width=out.width))

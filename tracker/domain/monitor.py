@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from tracker.domain.statuses import RANK
+
+if TYPE_CHECKING:
+    from tracker.workspace import Settings
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,18 @@ class Slot:
     def dedupe_key(self) -> str:
         """Return the unique key: deadline, its date, lead time, recipient."""
         return f"{self.deadline.key}|{self.deadline.date}|{self.lead_days}|{self.recipient}"
+
+
+def rules_for(settings: Settings, override: dict[str, Any] | None) -> Rules:
+    """Return a deadline's reminder rules: the one lead-day rule, which reminders and the calendar's alarms share.
+
+    A pledge's own non-empty `reminders` values replace the workspace's (tracker.toml).
+    """
+    own = override or {}
+    before = own.get("before_days") or settings.before_days
+    escalate = own.get("escalate_after_days")
+    return Rules(tuple(sorted(set(before), reverse=True)), int(own.get("overdue_every_days") or settings.overdue_every_days),
+                 int(escalate) if escalate is not None else settings.escalate_after_days)
 
 
 def horizon(rules: Rules, today: date) -> date:

@@ -12,15 +12,16 @@ from typing import Any
 from icalendar import Alarm, Calendar, Event
 
 from tracker import __version__
+from tracker.domain.monitor import rules_for
 from tracker.domain.schedule import Deadline
 from tracker.domain.statuses import CLOSED_STATUSES
 from tracker.files import atomic_write_chunks
 from tracker.pledges.dates import parse_fuzzy
-from tracker.store import cache as status_cache
 from tracker.store import outbox as store_outbox
 from tracker.store.bulk import due_revisions
-from tracker.store.cache import Cached
 from tracker.store.db import Database
+from tracker.views.portfolio import statuses
+from tracker.views.states import PledgeStatus
 from tracker.views.status import matches
 from tracker.workspace import Settings, Workspace
 
@@ -45,9 +46,8 @@ def deadline_calendar(db: Database, workspace: Workspace, today: date, owner: st
                       framework: str | None = None) -> tuple[int, Iterator[bytes]]:
     """Return how many events the calendar of the matching pledges' open deadlines has, and its bytes in chunks."""
     settings = workspace.settings
-    with status_cache.day(db, today, settings) as table:
-        states = (s for s in status_cache.iter_cached(db, table)
-                  if matches(s.json, owner, framework) and s.row["reported_status"] not in CLOSED_STATUSES)
+    with statuses(db, today, settings) as found:
+        states = (s for s in found if matches(s.row, owner, framework) and s.row["reported_status"] not in CLOSED_STATUSES)
         people, revisions = store_outbox.notify_rows(db), due_revisions(db)
         entries = calendar_entries(states, people, revisions, settings, calendar_domain(workspace.root.name))
     return len(entries), render_chunks(entries, f"Pledge deadlines: {workspace.root.name}")
@@ -77,14 +77,14 @@ class _Examined:
     frameworks: tuple[str, ...]
 
 
-def calendar_entries(states: Iterable[Cached], people: dict[str, dict[str, Any]], revisions: dict[tuple[str, str, str], int],
+def calendar_entries(states: Iterable[PledgeStatus], people: dict[str, dict[str, Any]], revisions: dict[tuple[str, str, str], int],
                      settings: Settings, domain: str) -> list[Entry]:
     """Return one entry per open pledge or milestone deadline, and one per review occurrence, by date."""
     entries: list[Entry] = []
     reviews: dict[tuple[str, str], tuple[Deadline, list[_Examined]]] = {}
     for state in states:
-        lead = _lead_days(settings, people.get(state.row["id"], {}).get("reminders"))
-        j = state.json
+        lead = rules_for(settings, people.get(state.id, {}).get("reminders")).before_days
+        j = state.row
         for d in state.deadlines:
             if d.kind == "review":
                 pledge = _Examined(j["id"], j["title"], j["health"], j["schedule_status"], tuple(j["frameworks"]))
@@ -92,17 +92,11 @@ def calendar_entries(states: Iterable[Cached], people: dict[str, dict[str, Any]]
             else:
                 entries.append(_item_entry(state, d, revisions, lead, domain))
     for (review_id, occurrence), (d, examined) in reviews.items():
-        entries.append(_review_entry(review_id, occurrence, d, examined, settings.before_days, domain))
+        entries.append(_review_entry(review_id, occurrence, d, examined, rules_for(settings, None).before_days, domain))
     return sorted(entries, key=lambda e: (e.deadline.date, e.uid))
 
 
-def _lead_days(settings: Settings, override: dict[str, Any] | None) -> tuple[int, ...]:
-    # Same rule as the reminders: a pledge's own non-empty list replaces the workspace's.
-    days = (override or {}).get("before_days") or settings.before_days
-    return tuple(sorted(set(days), reverse=True))
-
-
-def _item_entry(state: Cached, d: Deadline, revisions: dict[tuple[str, str, str], int], lead: tuple[int, ...], domain: str) -> Entry:
+def _item_entry(state: PledgeStatus, d: Deadline, revisions: dict[tuple[str, str, str], int], lead: tuple[int, ...], domain: str) -> Entry:
     pledge_id, title = state.row["id"], state.row["title"]
     if d.kind == "pledge":
         uid, summary = f"pledge:{pledge_id}@{domain}", f"Pledge due: {title}"
@@ -110,7 +104,7 @@ def _item_entry(state: Cached, d: Deadline, revisions: dict[tuple[str, str, str]
     else:
         uid, summary = f"milestone:{pledge_id}/{d.item}@{domain}", f"{_capital(d.what)} — {title}"
         command = f"tracker done {pledge_id} {d.item}"
-    j = state.json
+    j = state.row
     lines = [f"Pledge: {title} ({pledge_id})", f"Owner: {j['owner']}", f"When: {when(d)}",
              f"Health: {j['health']}" + (f" — {'; '.join(j['health_reasons'])}" if j["health_reasons"] else ""),
              f"Schedule: {j['schedule_status']}", "", "Record progress with:", f"  {command}"]

@@ -10,12 +10,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from tracker.store import cache as status_cache
 from tracker.store import core as store
 from tracker.store import outbox as store_outbox
 from tracker.store.bulk import active_pledge_ids, definitions, iter_readings, iter_updates, read_snapshot
 from tracker.store.db import Database
-from tracker.views.portfolio import history
+from tracker.views.portfolio import history, statuses
 from tracker.workspace import Workspace
 
 JSON_VERSION = 1
@@ -52,9 +51,9 @@ def buffered(pieces: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[str]:
 
 def _json_pieces(db: Database, workspace: Workspace, today: date) -> Iterator[str]:
     settings = workspace.settings
-    # One transaction (status_cache.day) for every read: a long export sees one state while others write.
-    with status_cache.day(db, today, settings) as table:
-        status = dict(db.execute(f"SELECT pledge_id, row_json FROM {table}").fetchall())  # JSON text, used as it is
+    # One transaction (the statuses' read) for every read: a long export sees one state while others write.
+    with statuses(db, today, settings) as found:
+        status = dict(found.reader.by_id())  # JSON text, used as it is
         head = {"version": JSON_VERSION, "exported_at": store.utc_now(), "today": today.isoformat(),
                 "workspace": {"name": workspace.root.name, "timezone": settings.timezone, "before_days": list(settings.before_days)}}
         yield _dumps(head)[:-1] + ', "pledges": ['
@@ -85,8 +84,8 @@ def _dumps(value: Any) -> str:
 def csv_export(db: Database, workspace: Workspace, today: date, table: str) -> Iterator[str]:
     """Yield one table as CSV (RFC 4180, UTF-8, header first), text cells made safe for spreadsheets."""
     if table == "pledges":
-        with status_cache.day(db, today, workspace.settings) as cached:
-            yield from csv_chunks(CSV_COLUMNS[table], _pledge_rows(db, cached))
+        with statuses(db, today, workspace.settings) as found:
+            yield from csv_chunks(CSV_COLUMNS[table], _pledge_rows(found.reader.by_id()))
         return
     source = {"readings": _reading_rows, "updates": _update_rows, "milestones": _milestone_rows}[table]
     with read_snapshot(db):
@@ -119,8 +118,8 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _pledge_rows(db: Database, table: str) -> Iterator[tuple[Any, ...]]:
-    for (text,) in db.execute(f"SELECT row_json FROM {table} ORDER BY pledge_id"):
+def _pledge_rows(texts: Iterable[tuple[str, str]]) -> Iterator[tuple[Any, ...]]:
+    for _, text in texts:
         j = json.loads(text)
         nxt = j["next_deadline"] or {}
         yield (j["id"], j["title"], j["owner"], "; ".join(j["frameworks"]), j["due"], j["due_date"], j["reported_status"],

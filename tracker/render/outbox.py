@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -10,7 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from tracker.render.sanitize import inert
-from tracker.service.remind import TickResult
+
+if TYPE_CHECKING:
+    from tracker.service.remind import TickResult
 
 STATUS_STYLE = {"sent": "green", "pending": "cyan", "sending": "cyan", "failed": "yellow", "dead": "bold red", "superseded": "dim"}
 

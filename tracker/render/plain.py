@@ -13,6 +13,9 @@ from typing import Any
 
 from tracker.render.sanitize import inert
 
+TABLE_LIMIT = 50  # rows of the default status view
+PLAIN_ABOVE = 200  # longer listings are plain lines, not a table
+
 GAP = "   "  # Rich's SIMPLE_HEAD box: one space of padding, an invisible rule, one space of padding
 NARROW_FIXED = (("health", 8, False), ("schedule", 12, False), ("assessed", 13, False), ("due", 11, True))
 WIDE = 150
@@ -113,3 +116,11 @@ def plain_width() -> int | None:
     except ValueError:
         width = 80
     return width if MIN_WIDTH <= width < WIDE else None
+
+
+def plain_line(r: dict[str, Any]) -> str:
+    """Return a status row as one plain line: id, schedule, next deadline, days left, title."""
+    deadline = r["next_deadline"]
+    when = deadline["date"] if deadline else "-"
+    days = "" if r["days_left"] is None else str(r["days_left"])
+    return f"{inert(r['id'])}  {r['schedule_status']:<8}  {when}  {days:>6}  {inert(r['title'])[:60]}"

@@ -14,6 +14,8 @@ LABEL_CHARS = 72
 CHAR_PX = 6.4
 CH_WIDTH, CH_HEIGHT, CH_LEFT, CH_RIGHT, CH_TOP, CH_BOTTOM = 560, 250, 62, 18, 14, 34
 
+EMPTY_AXIS_DAY = date(2000, 1, 1)
+
 
 def _month_index(day: date) -> int:
     return day.year * 12 + day.month - 1
@@ -184,7 +186,8 @@ def timeline_svg(items: list[Row], today: date | None) -> Html:
     """Return the deadline timeline as an inline SVG: a time axis, a today marker and one marker per deadline."""
     dated = [(d, item) for item in items if (d := day_of(item.get("date")))]
     days = [d for d, _ in dated] + ([today] if today else [])
-    start, end = date_range(days) if days else (date.today() - timedelta(days=30), date.today() + timedelta(days=30))
+    # A report always has its as-of day; without it and without a deadline there is nothing to place on any axis.
+    start, end = date_range(days or [EMPTY_AXIS_DAY])
     frame = Frame(start, end, 0.0, 1.0, 16.0, TL_WIDTH - 16.0, 0.0, 0.0)
     placed = [place_label(frame.x(d), _timeline_label(item)) for d, item in dated]
     lanes = assign_lanes([(a, b) for _, a, b, _ in placed])

@@ -9,9 +9,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tracker.render.plain import schedule_counts
+from tracker.render.plain import PLAIN_ABOVE, TABLE_LIMIT, plain_line, schedule_counts
 from tracker.render.sanitize import inert
-from tracker.views.status import PLAIN_ABOVE, TABLE_LIMIT, plain_line
 
 SCHEDULE_STYLE = {"overdue": "bold red", "due-soon": "yellow", "upcoming": "green", "closed": "dim"}
 REPORTED_STYLE = {"achieved": "green", "partly-achieved": "yellow", "missed": "red", "stalled": "red", "withdrawn": "dim"}

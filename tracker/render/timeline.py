@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -12,27 +12,6 @@ from tracker.render.sanitize import inert
 
 MARKS = {"pledge": ("●", "bold"), "milestone": ("◆", "cyan"), "review": ("▲", "magenta")}
 LABEL = 26
-
-
-def lanes(states: Iterable[Any], start: date, end: date) -> list[dict[str, Any]]:
-    """Return one lane per pledge (and one for reviews) with its open deadlines between `start` and `end`."""
-    result, reviews = [], {}
-    for s in states:
-        if s.json["schedule_status"] == "closed":
-            continue
-        marks = [d for d in s.deadlines if d.kind != "review" and start <= d.date <= end]
-        for d in s.deadlines:
-            if d.kind == "review" and start <= d.date <= end:
-                reviews[(d.what, d.date)] = d
-        if marks:
-            result.append({"id": s.row["id"], "health": s.json["health"], "deadlines": [_mark(d) for d in marks]})
-    if reviews:
-        result.append({"id": "reviews", "health": None, "deadlines": [_mark(d) for d in sorted(reviews.values(), key=lambda d: d.date)]})
-    return result
-
-
-def _mark(d: Any) -> dict[str, Any]:
-    return {"date": d.date.isoformat(), "text": d.text, "precision": d.precision, "what": d.what, "kind": d.kind}
 
 
 def draw(rows: list[dict[str, Any]], start: date, end: date, today: date, width: int) -> Text:
@@ -97,10 +76,3 @@ def _lane(lane: dict[str, Any], col: Any, cols: int, today: date, start: date, e
         run, run_style = run + char, style
     text.append(run, style=run_style or "")
     return text
-
-
-def default_window(states: Iterable[Any], today: date) -> tuple[date, date]:
-    """Return the default range: from the oldest open overdue deadline (at most three years back) to a year ahead."""
-    overdue = (d.date for s in states if s.json["schedule_status"] != "closed" for d in s.deadlines if d.kind != "review" and d.date < today)
-    earliest = max(min(overdue, default=today), today - timedelta(days=3 * 365))
-    return min(earliest, today - timedelta(days=30)) - timedelta(days=15), today + timedelta(days=365)

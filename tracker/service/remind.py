@@ -17,10 +17,11 @@ from tracker.domain.statuses import CLOSED_STATUSES
 from tracker.service.notify import Channels, send
 from tracker.store import outbox as store_outbox
 from tracker.store.db import Database
+from tracker.views.portfolio import statuses
+from tracker.views.states import PledgeStatus
 
 if TYPE_CHECKING:
-    from tracker.domain.monitor import Rules, Slot, Watched
-    from tracker.store.cache import Cached
+    from tracker.domain.monitor import Slot, Watched
     from tracker.workspace import Settings
 
 LEASE = timedelta(minutes=10)
@@ -55,22 +56,12 @@ class TickResult:
                 "failed": self.failed, "dead": self.dead, "skipped": self.skipped, "would_send": self.would_send}
 
 
-def _rules(settings: Settings, override: dict[str, Any] | None) -> Rules:
-    from tracker.domain.monitor import Rules
-
-    own = override or {}
-    before = own.get("before_days") or settings.before_days
-    escalate = own.get("escalate_after_days")
-    return Rules(tuple(before), int(own.get("overdue_every_days") or settings.overdue_every_days),
-                 int(escalate) if escalate is not None else settings.escalate_after_days)
-
-
-def _watch(s: Cached, who: dict[str, Any], settings: Settings, channels: Channels, found: list[Watched],
+def _watch(s: PledgeStatus, who: dict[str, Any], settings: Settings, channels: Channels, found: list[Watched],
            reviews: dict[tuple[str, date], tuple[Any, set[str]]]) -> None:
     """Add an open pledge's deadlines to `found` (its reviews to `reviews`, which gather every pledge's contacts)."""
-    from tracker.domain.monitor import Watched
+    from tracker.domain.monitor import Watched, rules_for
 
-    rules = _rules(settings, who["reminders"])
+    rules = rules_for(settings, who["reminders"])
     recipients = (*who["contacts"], *channels.urls)
     for d in s.deadlines:
         if d.kind == "review":
@@ -82,10 +73,10 @@ def _watch(s: Cached, who: dict[str, Any], settings: Settings, channels: Channel
 
 
 def _review_watches(reviews: dict[tuple[str, date], tuple[Any, set[str]]], settings: Settings, channels: Channels) -> list[Watched]:
-    from tracker.domain.monitor import Watched
+    from tracker.domain.monitor import Watched, rules_for
 
     return [Watched(f"review:{d.item}", None, when, d.text, d.precision, what, (*sorted(contacts), *channels.urls), (),
-                    _rules(settings, None), can_be_overdue=False) for (what, when), (d, contacts) in reviews.items()]
+                    rules_for(settings, None), can_be_overdue=False) for (what, when), (d, contacts) in reviews.items()]
 
 
 @dataclass
@@ -97,7 +88,7 @@ class _Gathered:
     seen: dict[str, tuple[str, bool, bool]] = field(default_factory=dict)
 
 
-def gather(states: Iterable[Cached], people: dict[str, dict[str, Any]], before: dict[str, tuple[str, bool, bool]],
+def gather(states: Iterable[PledgeStatus], people: dict[str, dict[str, Any]], before: dict[str, tuple[str, bool, bool]],
            settings: Settings, channels: Channels, today: date, now: str) -> _Gathered:
     """Return every open deadline with its recipients, and the progress alerts, reading each status once."""
     from tracker.domain.monitor import Seen, worsened
@@ -107,7 +98,7 @@ def gather(states: Iterable[Cached], people: dict[str, dict[str, Any]], before: 
     nobody: dict[str, Any] = {"contacts": [], "escalation": [], "reminders": None}
     for s in states:
         pledge_id = s.row["id"]
-        now_seen = Seen(s.json["assessed_status"], s.contradiction, s.stale)
+        now_seen = Seen(s.row["assessed_status"], s.contradiction, s.stale)
         found.seen[pledge_id] = (now_seen.assessed, now_seen.discrepancy, now_seen.stale)
         if s.row["reported_status"] in CLOSED_STATUSES:
             continue
@@ -140,7 +131,7 @@ def subject_for(what: str, title: str | None, due: date, today: date) -> str:
     return " ".join(f"[tracker] {what}{f' — {title}' if title else ''}: {when}".split())
 
 
-def _alert(s: Cached, change: str, recipient: str, today: date, now: str) -> dict[str, Any]:
+def _alert(s: PledgeStatus, change: str, recipient: str, today: date, now: str) -> dict[str, Any]:
     return {
         "dedupe_key": f"progress:{s.row['id']}|{change}|{today}|{recipient}", "kind": "progress", "pledge_id": s.row["id"],
         "deadline_key": f"progress:{s.row['id']}", "deadline_date": today.isoformat(), "deadline_text": today.isoformat(),
@@ -160,11 +151,10 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
         return TickResult()
     # Only a tick with something to do loads the planning and assessment code.
     from tracker.domain.monitor import plan
-    from tracker.store import cache as status_cache
 
     people = store_outbox.notify_rows(db)
-    with status_cache.day(db, today, settings) as table:
-        found = gather(status_cache.iter_cached(db, table), people, store_outbox.watch_rows(db), settings, channels, today, stamp)
+    with statuses(db, today, settings) as states:
+        found = gather(states, people, store_outbox.watch_rows(db), settings, channels, today, stamp)
     titles = {pid: who["title"] for pid, who in people.items()}
     result = TickResult(alerts=len(found.alerts))
     for start in range(0, len(found.watched), PLAN_CHUNK):
@@ -208,14 +198,15 @@ def _public(entry: dict[str, Any]) -> dict[str, Any]:
 
 def _deliver(db: Database, settings: Settings, watched: list[Watched], channels: Channels, today: date,
              moment: datetime, result: TickResult) -> None:
-    from tracker.store import cache as status_cache
-
     owner = store_outbox.lease_owner()
     stamp = moment.isoformat(timespec="microseconds")
     open_now = {(w.key, w.date.isoformat()) for w in watched}
     claimed = store_outbox.claim(db, owner, stamp, (moment + LEASE).isoformat(timespec="microseconds"))
     wanted = sorted({row["pledge_id"] for row in claimed if row["pledge_id"]})
-    by_id = {s.row["id"]: s for s in status_cache.states_for(db, today, settings, wanted)} if wanted else {}
+    by_id: dict[str, PledgeStatus] = {}
+    if wanted:
+        with statuses(db, today, settings) as states:
+            by_id = {s.id: s for s in states.some(wanted)}
     for row in claimed:
         if row["kind"] != "progress" and (row["deadline_key"], row["deadline_date"]) not in open_now:
             store_outbox.finish(db, row["id"], owner, {"status": "superseded", "note": "the deadline was met, closed or moved before sending"})
@@ -226,7 +217,7 @@ def _deliver(db: Database, settings: Settings, watched: list[Watched], channels:
         _record(db, row, owner, error, moment, settings.max_attempts, result)
 
 
-def _title(by_id: dict[str, Cached], row: dict[str, Any]) -> str | None:
+def _title(by_id: dict[str, PledgeStatus], row: dict[str, Any]) -> str | None:
     state = by_id.get(row["pledge_id"] or "")
     return state.row["title"] if state else None
 
@@ -246,7 +237,7 @@ def _record(db: Database, row: dict[str, Any], owner: str, error: str | None, mo
         result.failed.append(_public({**row, "status": "failed", "last_error": error}))
 
 
-def body_for(row: dict[str, Any], state: Cached | None, today: date) -> str:
+def body_for(row: dict[str, Any], state: PledgeStatus | None, today: date) -> str:
     """Return the message text: what is due and when, days left, the pledge's health, last update, how to record progress."""
     due = date.fromisoformat(row["deadline_date"])
     days = (due - today).days
@@ -259,8 +250,8 @@ def body_for(row: dict[str, Any], state: Cached | None, today: date) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _pledge_lines(state: Cached, row: dict[str, Any]) -> list[str]:
-    j = state.json
+def _pledge_lines(state: PledgeStatus, row: dict[str, Any]) -> list[str]:
+    j = state.row
     last = f"{j['reported_status']} on {j['reported_on']}" if j["reported_status"] else "no status reported yet"
     lines = [f"Pledge: {j['title']} ({j['id']})", f"Owner: {j['owner']}", f"Health: {j['health']} — {'; '.join(j['health_reasons'])}",
              f"Last update: {last}", "", "Record progress with:", f"  tracker update {j['id']} --status in-progress --note \"...\""]

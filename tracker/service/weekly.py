@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tracker.errors import UsageError
+from tracker.render.report import json_chunks, render
 from tracker.store.db import Database
-from tracker.views.report import PledgeEntries, build_weekly, week_of
+from tracker.views.report import build_weekly, week_of
 from tracker.workspace import Workspace
 
 
 def weekly(db: Database, workspace: Workspace, today: date, week: str | None) -> dict[str, Any]:
-    """Build the weekly report for `week` (default: the ISO week of `today`)."""
+    """Build the weekly report for `week` (default: the ISO week of `today`); service warnings as of this instant."""
     from tracker.pledges.dates import iso_week_bounds
 
     chosen = week or week_of(today)
@@ -25,64 +22,7 @@ def weekly(db: Database, workspace: Workspace, today: date, week: str | None) ->
         iso_week_bounds(chosen)
     except ValueError as exc:
         raise UsageError(f"--week: {exc}") from None
-    return build_weekly(db, chosen, today, workspace.settings, workspace.root.name)
-
-
-def render(data: dict[str, Any], fmt: str, pretty: bool = False) -> str:
-    """Return the report in one of the file formats: md, html or json."""
-    if fmt == "json":
-        return "".join(json_chunks(data, pretty))
-    if fmt == "html":
-        from tracker.render.report_html import render_html
-
-        return render_html(data)
-    from tracker.render.markdown import render_markdown
-
-    return render_markdown(data)
-
-
-CHUNK = 500  # pledge entries per piece of JSON output
-
-
-def json_chunks(data: dict[str, Any], pretty: bool = False) -> Iterator[str]:
-    """Yield the report as JSON in pieces; compact output writes the pledge entries' JSON text as it is, one at a time."""
-    pledges = data["pledges"]
-    if pretty or not isinstance(pledges, PledgeEntries):
-        # Indented JSON goes through the pure-Python encoder: ten times slower on a global portfolio.
-        yield json.dumps({**data, "pledges": list(pledges)}, indent=2 if pretty else None, ensure_ascii=False) + "\n"
-        return
-    marker = f"\x00{os.urandom(16).hex()}"  # not `secrets`: it loads OpenSSL, for a placeholder no one can guess
-    head, tail = json.dumps({**data, "pledges": marker}, ensure_ascii=False).split(json.dumps(marker), 1)
-    texts = pledges.texts
-    yield head + "["
-    for start in range(0, len(texts), CHUNK):
-        yield (", " if start else "") + ", ".join(texts[start:start + CHUNK])
-    yield "]" + tail + "\n"
-
-
-def emit(data: dict[str, Any], fmt: str) -> None:
-    """Print the report: Markdown rendered for the terminal, or a file format as is."""
-    import click
-
-    if fmt == "json":
-        # Written as is: JSON escapes every control character, so click.echo's pass to strip colour codes (a regex
-        # over 16 MB on a global portfolio) can find nothing.
-        for chunk in json_chunks(data, pretty=sys.stdout.isatty()):
-            sys.stdout.write(chunk)
-        sys.stdout.flush()
-        return
-    if fmt != "text":
-        click.echo(render(data, fmt, pretty=sys.stdout.isatty()), nl=False)
-        return
-    from rich.console import Console
-    from rich.markdown import Markdown
-
-    from tracker.render.markdown import render_markdown
-    from tracker.render.terminal import status_table
-
-    console = Console(highlight=False)
-    console.print(Markdown(render_markdown(data, pledges=False), hyperlinks=True))
-    console.print(status_table(data["pledges"], show_all=False, width=console.width))
+    return build_weekly(db, chosen, today, workspace.settings, workspace.root.name, datetime.now(UTC))
 
 
 def save(data: dict[str, Any], folder: Path) -> list[Path]:

@@ -38,14 +38,16 @@ def explain(db: Database, pledge_id: str, indicator_id: str | None, today: date,
     if state is None:
         store.require_pledge(db, pledge_id)
         raise UnknownError(f"unknown pledge {pledge_id!r}")
+    assessed = state.assessment
+    assert assessed is not None  # freshly computed
     if indicator_id is None:
-        return {"pledge": state.json, "indicators": {i: _indicator(a) for i, a in state.assessment.indicators.items()}}
-    if indicator_id not in state.assessment.indicators:
+        return {"pledge": state.row, "indicators": {i: _indicator(a) for i, a in assessed.indicators.items()}}
+    if indicator_id not in assessed.indicators:
         store.require_item(db, "indicators", pledge_id, indicator_id)
     row = next(r for r in store.assessment_rows(db, today, pledge_id) if r["id"] == indicator_id)
     thresholds = spec_from_row(row, settings.thresholds).thresholds
     return {"pledge_id": pledge_id, "indicator_id": indicator_id, "title": row["title"], "unit": row["unit"],
-            **_indicator(state.assessment.indicators[indicator_id]), "thresholds": _thresholds(thresholds)}
+            **_indicator(assessed.indicators[indicator_id]), "thresholds": _thresholds(thresholds)}
 
 
 def _indicator(a: Assessment) -> dict[str, Any]:

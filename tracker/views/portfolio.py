@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tracker.domain.evaluation import PledgeAssessment, assess_rows, milestone_progress, pledge_health
-from tracker.domain.health import Health
+from tracker import __version__
+from tracker.domain.evaluation import PledgeAssessment, assess_rows, milestone_progress, pledge_health, trend
 from tracker.domain.schedule import Deadline, Schedule, schedule, urgency_key
 from tracker.pledges.dates import FuzzyDate, parse_fuzzy
+from tracker.store import cache
 from tracker.store import core as store
 from tracker.store.db import Database
+from tracker.views.states import PledgeStatus, cache_row, deadline_rows, from_cached
 from tracker.workspace import Settings
 
 
@@ -43,17 +47,6 @@ def _deadlines(pledge: dict[str, Any], milestones: list[dict[str, Any]], reviews
 
 
 @dataclass
-class PledgeState:
-    """One pledge as of a date: its row, open deadlines, the three lenses, health and assessments."""
-
-    row: dict[str, Any]
-    deadlines: list[Deadline]
-    assessment: PledgeAssessment
-    json: dict[str, Any] = field(default_factory=dict)
-    health: Health | None = None
-
-
-@dataclass
 class _Scheduled:
     row: Any
     milestones: list[Any]
@@ -77,15 +70,14 @@ def _schedules(db: Database, today: date, settings: Settings, pledge_id: str | N
     return found
 
 
-def _complete(item: _Scheduled, assessed: PledgeAssessment, today: date) -> PledgeState:
+def _complete(item: _Scheduled, assessed: PledgeAssessment, today: date) -> PledgeStatus:
     """Add the assessed lens, progress and health to a scheduled pledge."""
     p, milestones, lens = item.row, item.milestones, item.lens
     done = sum(1 for m in milestones if m["done_on"])
     milestone_progress(assessed, done, len(milestones))
     evidence = max([p["reported_on"] or "", assessed.last_reading or "", *(m["done_on"] or "" for m in milestones)]) or None
     verdict = pledge_health(p, lens.status, lens.days_left, assessed.assessed, evidence, today)
-    state = PledgeState(p, item.deadlines, assessed, health=verdict)
-    state.json = {
+    row = {
         "id": p["id"], "title": p["title"], "owner": p["owner"], "frameworks": json.loads(p["frameworks"]),
         "reported_status": p["reported_status"], "reported_on": p["reported_on"],
         "schedule_status": lens.status,
@@ -96,11 +88,14 @@ def _complete(item: _Scheduled, assessed: PledgeAssessment, today: date) -> Pled
         "progress": None if assessed.progress is None else round(assessed.progress, 4), "progress_basis": assessed.progress_basis,
         "discrepancy": verdict.discrepancy, "discrepancies": verdict.discrepancies, "last_evidence": evidence,
     }
-    return state
+    trends = [trend(i, a, assessed.labels[i]) for i, a in assessed.indicators.items()]
+    chartable = any(a.inputs.get("points_used") for a in assessed.indicators.values())
+    return PledgeStatus(json.dumps(row, ensure_ascii=False), deadline_rows(item.deadlines), json.dumps(trends, ensure_ascii=False),
+                        chartable, verdict.contradiction, verdict.stale, assessed)
 
 
 def snapshot(db: Database, today: date, settings: Settings, pledge_id: str | None = None,
-             pledge_ids: list[str] | None = None) -> list[PledgeState]:
+             pledge_ids: list[str] | None = None) -> list[PledgeStatus]:
     """Return every active pledge (or only `pledge_id`, or `pledge_ids`) with its lenses as of `today`, most urgent first."""
     assessments = assess_rows(store.assessment_rows(db, today, pledge_id, pledge_ids), today, settings.thresholds)
     return [_complete(item, assessments.get(item.row["id"], PledgeAssessment()), today)
@@ -113,7 +108,7 @@ def pledge_detail(db: Database, pledge_id: str, today: date, settings: Settings)
     spec = store.definition(row)
     state = snapshot(db, today, settings, pledge_id)[0]
     reviews = _reviews(db, today)
-    lenses = {k: state.json[k] for k in ("reported_status", "reported_on", "schedule_status", "next_deadline", "days_left",
+    lenses = {k: state.row[k] for k in ("reported_status", "reported_on", "schedule_status", "next_deadline", "days_left",
                                           "assessed_status", "health", "health_reasons", "progress", "discrepancy", "discrepancies",
                                           "last_evidence")}
     return {
@@ -140,10 +135,10 @@ def _milestone_json(m: dict[str, Any], spec: dict[str, Any], today: date) -> dic
     }
 
 
-def _indicator_json(db: Database, i: dict[str, Any], spec: dict[str, Any], state: PledgeState, today: date) -> dict[str, Any]:
+def _indicator_json(db: Database, i: dict[str, Any], spec: dict[str, Any], state: PledgeStatus, today: date) -> dict[str, Any]:
     defined: dict[str, Any] = next((d for d in spec["indicators"] if d["id"] == i["id"]), {})
     readings = store.readings_of(db, i["pledge_id"], i["id"], today)
-    assessment = state.assessment.indicators.get(i["id"])
+    assessment = state.assessment.indicators.get(i["id"]) if state.assessment else None
     return {
         "id": i["id"], "title": i["title"], "kind": i["kind"], "unit": i["unit"], "direction": i["direction"],
         "baseline": defined.get("baseline"), "target": defined.get("target"), "method": defined.get("method", "auto"),
@@ -175,3 +170,41 @@ def history(db: Database, pledge_id: str) -> list[dict[str, Any]]:
             event.update(item_kind=item_kind, item=item_id, field=field, old=r["old"], new=r["value"])
         events.append(event)
     return events
+
+
+# Part of the fingerprint: change it whenever what a cached status holds, or how it is computed, changes.
+CACHE_FORMAT = 2
+
+
+def fingerprint(settings: Settings) -> str:
+    """Return what, besides the data and the day, a status depends on."""
+    return json.dumps([CACHE_FORMAT, __version__, settings.due_soon_days, sorted(settings.thresholds.items())])
+
+
+class Statuses:
+    """The statuses of one day, as records, most urgent first unless said otherwise."""
+
+    def __init__(self, reader: cache.Reader) -> None:
+        self.reader = reader
+
+    def __iter__(self) -> Iterator[PledgeStatus]:
+        return (from_cached(texts) for texts in self.reader.all())
+
+    def some(self, pledge_ids: list[str]) -> list[PledgeStatus]:
+        """Return the statuses of some pledges (those that are active)."""
+        return [from_cached(texts) for texts in self.reader.some(pledge_ids)]
+
+
+def _computer(db: Database, day: date, settings: Settings) -> cache.Compute:
+    def compute(pledge_ids: list[str]) -> list[cache.Row]:
+        return [cache_row(s) for s in snapshot(db, day, settings, pledge_ids=pledge_ids)]
+
+    return compute
+
+
+@contextlib.contextmanager
+def statuses(db: Database, day: date, settings: Settings, cached: bool = True) -> Iterator[Statuses]:
+    """Yield every active pledge's status as of `day`: through the day's cache, or computed aside (a past day's report)."""
+    compute = _computer(db, day, settings)
+    with cache.day(db, day.isoformat(), fingerprint(settings), compute) if cached else cache.computed_day(db, compute) as reader:
+        yield Statuses(reader)

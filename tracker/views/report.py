@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, overload
 
 from tracker.domain.statuses import CLOSED_STATUSES
 from tracker.pledges.dates import iso_week_bounds
-from tracker.store import cache as status_cache
 from tracker.store import core as store
-from tracker.store.cache import Brief, to_deadline
 from tracker.store.db import Database
 from tracker.views.attention import service_warnings
-from tracker.views.portfolio import snapshot
+from tracker.views.portfolio import snapshot, statuses
+from tracker.views.states import PledgeStatus, to_deadline
 from tracker.workspace import Settings
 
 REPORT_VERSION = 1
@@ -30,15 +29,15 @@ def week_of(day: date) -> str:
     return day.strftime("%G-W%V")
 
 
-def build_weekly(db: Database, week: str, today: date, settings: Settings, workspace: str) -> dict[str, Any]:
-    """Return the weekly report for an ISO week as seen on `today`."""
+def build_weekly(db: Database, week: str, today: date, settings: Settings, workspace: str, now: datetime) -> dict[str, Any]:
+    """Return the weekly report for an ISO week as seen on `today`; `now` (an instant) dates the service warnings."""
     monday, sunday = iso_week_bounds(week)
     as_of = min(today, sunday)
     sections = _Sections(monday, as_of)
     # The cache holds one day: a past week's report is computed without replacing it. Cached statuses are read one
     # at a time, so a global portfolio's report never holds 10,000 parsed pledges.
-    with status_cache.day(db, as_of, settings) if as_of == today else status_cache.computed_day(db, as_of, settings) as table:
-        for state in status_cache.iter_briefs(db, table):
+    with statuses(db, as_of, settings, cached=as_of == today) as found:
+        for state in found:
             sections.add(state)
     events = store.week_events(db, monday, as_of)
     return {
@@ -52,7 +51,7 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
         "pledges": PledgeEntries(sections.entries),
         "charts": _charts(db, sections.chartable, as_of, settings),
         "timeline": sorted(sections.timeline, key=lambda d: (d["date"], d["kind"], d["pledge_id"] or "")),
-        "attention": service_warnings(db, datetime.now(UTC)),
+        "attention": service_warnings(db, now),
     }
 
 
@@ -81,24 +80,25 @@ class _Sections:
         self.entries: list[str] = []
         self.chartable: list[str] = []
 
-    def add(self, s: Brief) -> None:
+    def add(self, s: PledgeStatus) -> None:
         """Count one pledge and keep what the sections list of it."""
-        counts, health = self.counts, s.health
+        counts, row = self.counts, s.row
+        health = row["health"]
         counts["health"][health] += 1
-        counts["schedule"][s.schedule_status] += 1
-        counts["assessed"][s.assessed_status] += 1
-        counts["reported"][s.reported_status or "not-reported"] += 1
-        self.discrepancies += bool(s.discrepancy)
-        for tag in {f.split(":")[0] for f in s.frameworks} or ("(none)",):
+        counts["schedule"][row["schedule_status"]] += 1
+        counts["assessed"][row["assessed_status"]] += 1
+        counts["reported"][row["reported_status"] or "not-reported"] += 1
+        self.discrepancies += bool(row["discrepancy"])
+        for tag in {f.split(":")[0] for f in row["frameworks"]} or ("(none)",):
             self.by_framework[tag][health] += 1
-        self.by_owner[s.owner][health] += 1
+        self.by_owner[row["owner"]][health] += 1
         self.entries.append(f"{s.row_text[:-1]}, \"trend\": {s.trend_json}}}")  # the status row with a `trend` per indicator
         if s.chartable and len(self.chartable) < CHART_LIMIT:
             self.chartable.append(s.id)
         self._deadlines(s)
 
-    def _deadlines(self, s: Brief) -> None:
-        is_open, as_of, pledge_id = s.reported_status not in CLOSED_STATUSES, self.as_of, s.id
+    def _deadlines(self, s: PledgeStatus) -> None:
+        is_open, as_of, pledge_id = s.row["reported_status"] not in CLOSED_STATUSES, self.as_of, s.id
         first, last = self.window
         for row in s.deadline_rows:
             if row[4] == "review":
@@ -117,7 +117,7 @@ class _Sections:
         if is_open and len(self.timeline) < TIMELINE_LIMIT:
             self._timeline(s)
 
-    def _timeline(self, s: Brief) -> None:
+    def _timeline(self, s: PledgeStatus) -> None:
         """Add open deadlines and reviews from a year ago to four years ahead (of the most urgent pledges)."""
         for d in s.deadlines:
             key = (d.what, d.date) if d.kind == "review" else (s.id, d.what, d.date)
@@ -139,8 +139,8 @@ class _Sections:
         }
 
 
-def _deadline_json(state: Brief, deadline: Any, today: date) -> dict[str, Any]:
-    return {"pledge_id": state.id, "title": state.title, "health": state.health, **deadline.as_json(today)}
+def _deadline_json(state: PledgeStatus, deadline: Any, today: date) -> dict[str, Any]:
+    return {"pledge_id": state.id, "title": state.row["title"], "health": state.row["health"], **deadline.as_json(today)}
 
 
 class PledgeEntries(Sequence[dict[str, Any]]):
@@ -169,7 +169,7 @@ def _charts(db: Database, pledge_ids: list[str], today: date, settings: Settings
     readings = store.chart_readings(db, pledge_ids, today)
     order = {pledge_id: index for index, pledge_id in enumerate(pledge_ids)}
     wanted = sorted(snapshot(db, today, settings, pledge_ids=pledge_ids), key=lambda s: order[s.row["id"]])
-    assessed = {s.row["id"]: s.assessment for s in wanted}
+    assessed = {s.id: s.assessment for s in wanted if s.assessment is not None}
     charts = []
     for s in wanted:
         labels = assessed[s.row["id"]].labels

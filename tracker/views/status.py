@@ -6,16 +6,11 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from tracker.render.sanitize import inert
-from tracker.store import cache as status_cache
 from tracker.store.db import Database
+from tracker.views.portfolio import statuses
 
 if TYPE_CHECKING:
     from tracker.workspace import Settings
-
-TABLE_LIMIT = 50  # rows of the default status view
-PLAIN_ABOVE = 200  # longer listings are plain lines, not a table
-
 
 def matches(row: dict[str, Any], owner: str | None, framework: str | None) -> bool:
     """Return True when a status row passes the --owner and --framework filters."""
@@ -24,25 +19,19 @@ def matches(row: dict[str, Any], owner: str | None, framework: str | None) -> bo
     return not framework or any(f == framework or f.split(":")[0] == framework for f in row["frameworks"])
 
 
-def plain_line(r: dict[str, Any]) -> str:
-    """Return a status row as one plain line: id, schedule, next deadline, days left, title."""
-    deadline = r["next_deadline"]
-    when = deadline["date"] if deadline else "-"
-    days = "" if r["days_left"] is None else str(r["days_left"])
-    return f"{inert(r['id'])}  {r['schedule_status']:<8}  {when}  {days:>6}  {inert(r['title'])[:60]}"
-
-
 def _filtered(db: Database, today: date, settings: Settings, owner: str | None, framework: str | None) -> list[str]:
     """Return the status rows' JSON text passing the --owner and --framework filters, most urgent first."""
-    return [text for who, tags, text in status_cache.status_texts(db, today, settings)
-            if matches({"owner": who, "frameworks": json.loads(tags)}, owner, framework)]
+    with statuses(db, today, settings) as found:
+        texts = found.reader.texts()
+    return [text for who, tags, text in texts if matches({"owner": who, "frameworks": json.loads(tags)}, owner, framework)]
 
 
 def status_json_texts(db: Database, today: date, settings: Settings, owner: str | None = None, framework: str | None = None) -> list[str]:
     """Return every status row (the documented `status --json` shape) as JSON text, most urgent first."""
     if owner or framework:
         return _filtered(db, today, settings, owner, framework)
-    return [text for _, _, text in status_cache.status_texts(db, today, settings)]
+    with statuses(db, today, settings) as found:
+        return [text for _, _, text in found.reader.texts()]
 
 
 def status_list(db: Database, today: date, settings: Settings, owner: str | None = None, framework: str | None = None) -> list[dict[str, Any]]:
@@ -55,5 +44,6 @@ def most_urgent(db: Database, today: date, settings: Settings, owner: str | None
     if owner or framework:
         rows = [json.loads(text) for text in _filtered(db, today, settings, owner, framework)]
         return rows[:limit] + [{"id": r["id"], "schedule_status": r["schedule_status"]} for r in rows[limit:]]
-    head, tail = status_cache.urgent(db, today, settings, limit)
-    return head + [{"id": pledge_id, "schedule_status": schedule} for pledge_id, schedule in tail]
+    with statuses(db, today, settings) as found:
+        head, tail = found.reader.head(limit), found.reader.tail(limit)
+    return [json.loads(text) for text in head] + [{"id": pledge_id, "schedule_status": schedule} for pledge_id, schedule in tail]

@@ -1,0 +1,46 @@
+"""The store's own checks and copies: an online consistent copy, integrity, which migrations a file has."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tracker.errors import StoreError
+
+
+def copy_into(db_path: Path, target: Path) -> None:
+    """Write a consistent copy of the live database to `target` (VACUUM INTO), then check its integrity."""
+    try:
+        conn = sqlite3.connect(db_path, timeout=30)
+        try:
+            conn.execute("VACUUM INTO ?", [str(target)])
+        finally:
+            conn.close()
+        problems = integrity(target)
+    except sqlite3.Error as exc:
+        raise StoreError(f"backup failed: {exc}") from None
+    if problems:
+        raise StoreError(f"the backup did not pass an integrity check: {problems[0]}")
+
+
+def integrity(path: Path) -> list[str]:
+    """Return what `PRAGMA integrity_check` and the foreign-key check find wrong in a database file (nothing: it is sound)."""
+    conn = sqlite3.connect(path)
+    try:
+        result = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        conn.close()
+    found = [] if result == ["ok"] else [f"integrity: {'; '.join(result)[:300]}"]
+    return found + ([f"foreign-key violations: {len(broken)}"] if broken else [])
+
+
+def applied_names(path: Path) -> set[str]:
+    """Return the names of the tracker migrations a database file has applied, without migrating it."""
+    conn = sqlite3.connect(path)
+    try:
+        return {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'tracker'")}
+    except sqlite3.OperationalError:
+        return set()
+    finally:
+        conn.close()
