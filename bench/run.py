@@ -328,19 +328,19 @@ def cold_status(folder: Path, db: Path, scratch: Path, env: dict[str, str], trac
 
 def write_db_times(copies: dict[str, Path], repeat: int = 21) -> str:
     """Time, in this process, the database work of `update` and `record` (checks, insert, commit) on copies."""
-    from tracker.store import core as store
+    from tracker.store import core, history
 
     found, medians = [], []
     for name, path in copies.items():
-        db = store.open_db(path)
+        db = core.open_db(path)
         times: dict[str, list[float]] = {"update": [], "record": []}
         try:
             for _ in range(repeat):
                 began = time.perf_counter()
-                store.add_update(db, "pledge-00002", "in-progress", "benchmark update", None, generate.TODAY)
+                history.add_update(db, "pledge-00002", "in-progress", "benchmark update", None, generate.TODAY)
                 times["update"].append((time.perf_counter() - began) * 1000)
                 began = time.perf_counter()
-                store.add_reading(db, "pledge-00002", "people-served", 4321.0, generate.TODAY, None, None)
+                history.add_reading(db, "pledge-00002", "people-served", 4321.0, generate.TODAY, None, None)
                 times["record"].append((time.perf_counter() - began) * 1000)
         finally:
             db.close()
@@ -348,7 +348,7 @@ def write_db_times(copies: dict[str, Path], repeat: int = 21) -> str:
         medians += [update, record]
         found.append(f"{name} {update:.2f} / {record:.2f} ms")
     met = "met" if max(medians) <= 10 else "NOT met"
-    return (f"Database time of `update` / `record` (store.add_update / add_reading: the pledge and indicator checks, the insert, "
+    return (f"Database time of `update` / `record` (history.add_update / add_reading: the pledge and indicator checks, the insert, "
             f"the commit; in this process, on copies, median of {repeat}): {'; '.join(found)} (budget ≤ 10 ms: {met}).")
 
 

@@ -149,7 +149,7 @@ def test_default_view_of_a_large_portfolio_matches_the_full_status(workspace) ->
     """With more pledges than the table shows, the rows it assesses are exactly the first rows of `status --json`."""
     import json
 
-    from tracker.store import core as store
+    from tracker.store import core, history
     from tracker.store.sync import sync
     from tracker.views.status import most_urgent, status_list
     from tracker.workspace import open_workspace
@@ -160,13 +160,13 @@ def test_default_view_of_a_large_portfolio_matches_the_full_status(workspace) ->
         text = template.replace("\ndue: ", f"\ndue: {due}\n# was: ", 1) if "\ndue: " in template else template
         (workspace / "pledges" / f"extra-{n:02d}.yaml").write_text(text, encoding="utf-8")
     ws = open_workspace(str(workspace))
-    db = store.open_db(ws.db_path)
+    db = core.open_db(ws.db_path)
     from datetime import date
 
     today = date(2026, 11, 23)
     sync(db, ws.pledges_dir, today)
-    store.add_reading(db, "extra-00", "contaminated-area-remaining", 900.0, date(2020, 1, 1), None, None)
-    store.add_reading(db, "extra-00", "contaminated-area-remaining", 880.0, date(2026, 1, 1), None, None)
+    history.add_reading(db, "extra-00", "contaminated-area-remaining", 900.0, date(2020, 1, 1), None, None)
+    history.add_reading(db, "extra-00", "contaminated-area-remaining", 880.0, date(2026, 1, 1), None, None)
     full = status_list(db, today, ws.settings)
     urgent = most_urgent(db, today, ws.settings, None, None, 50)
     assert len(full) == len(urgent) == 72

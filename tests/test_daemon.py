@@ -123,14 +123,14 @@ def test_weekly_job_saves_once_a_week_and_tells_the_report_channels(workspace: P
     from datetime import date
 
     from tracker.service import weekly as reporting
-    from tracker.store import core as store
+    from tracker.store import core
     from tracker.store.sync import sync
 
     received, hook = webhook
     os.environ["TRACKER_REPORT_URLS"] = hook
     try:
         ws = open_workspace(str(workspace))
-        db = store.open_db(ws.db_path)
+        db = core.open_db(ws.db_path)
         sync(db, ws.pledges_dir, date(2026, 11, 30))
         first = reporting.scheduled(db, ws, date(2026, 11, 30))
         again = reporting.scheduled(db, ws, date(2026, 11, 30))

@@ -16,7 +16,7 @@ from conftest import REPO, TODAY, Tracker
 
 from tracker.domain.statuses import CLOSED_STATUSES
 from tracker.interop.calendar import write_deadlines_ics
-from tracker.store import core as store
+from tracker.store import core
 from tracker.views.portfolio import snapshot
 from tracker.workspace import open_workspace
 
@@ -50,7 +50,7 @@ def events(text: str) -> dict[str, Any]:
 def open_deadlines(workspace: Path, today: str = TODAY) -> dict[str, date]:
     """Return the UID and date of every open deadline, counted independently from the portfolio snapshot."""
     ws = open_workspace(str(workspace))
-    db = store.open_db(ws.db_path)
+    db = core.open_db(ws.db_path)
     expected: dict[str, date] = {}
     for state in snapshot(db, date.fromisoformat(today), ws.settings):
         if state.row["reported_status"] in CLOSED_STATUSES:
@@ -174,7 +174,7 @@ def test_weekly_job_writes_reports_deadlines_ics(tracker: Tracker, workspace: Pa
     """write_deadlines_ics puts every open deadline in reports/deadlines.ics."""
     assert tracker("sync").exit_code == 0
     ws = open_workspace(str(workspace))
-    db = store.open_db(ws.db_path)
+    db = core.open_db(ws.db_path)
     path = write_deadlines_ics(db, ws, date.fromisoformat(TODAY))
     db.conn.close()
     assert path == workspace / "reports" / "deadlines.ics"

@@ -342,16 +342,12 @@ def test_an_existing_pledge_file_is_never_overwritten(tracker: Tracker) -> None:
 
 def test_a_failure_while_recording_readings_leaves_nothing_behind(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
     """If the readings cannot be written, the pledge file is removed again and no reading remains."""
-    from tracker.store.db import Database
+    from tracker.store import history
 
-    original = Database.insert_all
+    def failing(*args: Any) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
 
-    def failing(self: Database, table: str, records: Any) -> None:
-        if table == "readings":
-            raise sqlite3.OperationalError("disk I/O error")
-        original(self, table, records)
-
-    monkeypatch.setattr(Database, "insert_all", failing)
+    monkeypatch.setattr(history, "_insert", failing)
     result = tracker("import", "iati", str(UNICEF))
     assert result.exit_code == 5
     assert result.stderr.splitlines()[-1] == "error: database: disk I/O error"

@@ -12,8 +12,8 @@ import pytest
 from conftest import TODAY, Tracker
 
 from tracker.errors import ConflictError
-from tracker.store import core as store
-from tracker.store.bulk import insert_readings
+from tracker.store import core
+from tracker.store.history import insert_readings
 
 HEADER = "pledge,indicator,date,value,source,note\n"
 MINE = "mine-action-csdg,contaminated-area-remaining"
@@ -162,7 +162,7 @@ def test_a_pledge_file_changed_after_checking_aborts_the_insert(tracker: Tracker
     """Rows checked against an older pledge file are not recorded: the insert re-checks inside its transaction."""
     assert tracker("sync").exit_code == 0
     before = tracker.db_dump()
-    db = store.open_db(tracker.root / "tracker.db")
+    db = core.open_db(tracker.root / "tracker.db")
     row = ("mine-action-csdg", "contaminated-area-remaining", "2026-01-01", 1.0, None, None, None)
     with pytest.raises(ConflictError, match="mine-action-csdg"):
         insert_readings(db, [row], {"mine-action-csdg": "sha-of-an-older-file"})

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 
 from tracker.cli.main import cli
 from tracker.service.remind import tick
-from tracker.store import core as store
+from tracker.store import core, history
 from tracker.store import outbox as store_outbox
 from tracker.workspace import open_workspace
 
@@ -83,7 +83,7 @@ def test_catching_up_after_downtime_sends_one_reminder(ws: Path, smtp: tuple[mai
     remind(ws, url, DUE + timedelta(days=3))
     pledge = [s for s in inbox.to("desk@example.org") if "pledge due" in s]
     assert [s.rsplit(": ", 1)[1] for s in pledge] == ["overdue by 3 days"]
-    db = store.open_db(ws / "tracker.db")
+    db = core.open_db(ws / "tracker.db")
     superseded = store_outbox.outbox_rows(db, "superseded")
     assert {e["lead_days"] for e in superseded if e["recipient"] == "desk@example.org" and "pledge" in e["what"]} == {90, 30, 7, 1}
 
@@ -125,7 +125,7 @@ def test_failures_retry_with_backoff_then_die_visibly(ws: Path) -> None:
     os.environ["TRACKER_SMTP_URL"] = f"mailto://127.0.0.1:{mail.free_port()}?from=tracker@example.org&mode=insecure"
     try:
         workspace = open_workspace(str(ws))
-        db = store.open_db(workspace.db_path)
+        db = core.open_db(workspace.db_path)
         from tracker.store.sync import sync
 
         sync(db, workspace.pledges_dir, DUE)
@@ -213,13 +213,13 @@ def test_dry_run_records_and_sends_nothing(ws: Path, smtp: tuple[mail.Inbox, str
     result = remind(ws, url, DUE, "--dry-run", "--json")
     assert len(json.loads(result.stdout)["would_send"]) == 2
     assert inbox.messages == []
-    assert store_outbox.outbox_rows(store.open_db(ws / "tracker.db")) == []
+    assert store_outbox.outbox_rows(core.open_db(ws / "tracker.db")) == []
 
 
 def _tick_env(ws: Path, url: str) -> tuple[object, object]:
     os.environ["TRACKER_SMTP_URL"] = url
     workspace = open_workspace(str(ws))
-    db = store.open_db(workspace.db_path)
+    db = core.open_db(workspace.db_path)
     from tracker.store.sync import sync
 
     sync(db, workspace.pledges_dir, DUE)
@@ -274,7 +274,7 @@ def test_marking_the_milestone_done_cancels_its_queued_reminder(ws: Path) -> Non
         workspace, db = _tick_env(ws, url)
         moment = datetime(2027, 5, 31, 8, tzinfo=UTC)
         tick(db, workspace.settings, day, now=moment)  # type: ignore[attr-defined]
-        store.add_completion(db, "test-pledge", "plan-adopted", day, None)  # type: ignore[arg-type]
+        history.add_completion(db, "test-pledge", "plan-adopted", day, None)  # type: ignore[arg-type]
         controller, _ = mail.start_smtp(inbox, port)
         try:
             result = tick(db, workspace.settings, day, now=moment + timedelta(hours=1))  # type: ignore[attr-defined]

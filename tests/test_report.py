@@ -166,13 +166,12 @@ def test_compact_json_splices_the_entries_exactly_as_json_dumps_writes_them(trac
     """The streamed report (entries written in chunks, as JSON text) is byte for byte what json.dumps gives."""
     from tracker.render import report as report_formats
     from tracker.service import weekly as reporting
-    from tracker.store import core as store
-    from tracker.store import sync
+    from tracker.store import core, sync
     from tracker.workspace import open_workspace
 
     monkeypatch.setattr(report_formats, "CHUNK", 5)  # 12 pledges: three chunks
     ws = open_workspace(str(tracker.root), None)
-    db = store.open_db(ws.db_path)
+    db = core.open_db(ws.db_path)
     try:
         sync.sync(db, ws.pledges_dir, date.fromisoformat(TODAY))
         data = reporting.weekly(db, ws, date.fromisoformat(TODAY), None)

@@ -15,7 +15,7 @@ import pytest
 from tracker.render.html import el, esc, link
 from tracker.render.report_html import render_html
 from tracker.render.svg import assign_lanes, chart_svg, nice_scale, place_label, time_ticks, timeline_svg
-from tracker.store import core as store
+from tracker.store import core
 from tracker.views.report import build_weekly
 from tracker.workspace import open_workspace
 
@@ -32,7 +32,7 @@ HEADINGS = [
 
 def _build(workspace: Path) -> dict[str, Any]:
     ws = open_workspace(str(workspace))
-    db = store.open_db(ws.db_path)
+    db = core.open_db(ws.db_path)
     return build_weekly(db, "2026-W48", date.fromisoformat(TODAY), ws.settings, "test", datetime.now(UTC))
 
 

@@ -10,9 +10,8 @@ from pathlib import Path
 from conftest import TODAY, Tracker
 
 from tracker.service.remind import tick
-from tracker.store import core as store
+from tracker.store import core, sync
 from tracker.store import outbox as store_outbox
-from tracker.store import sync
 from tracker.store.db import Database
 from tracker.views.portfolio import statuses
 from tracker.views.states import PledgeStatus
@@ -26,7 +25,7 @@ MINES = "mine-action-csdg"
 def _both(root: Path, day: date = DAY) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """Return (served by the cache, computed afresh) for every pledge, as status --json and the report see them."""
     ws = open_workspace(str(root), None)
-    db = store.open_db(ws.db_path)
+    db = core.open_db(ws.db_path)
     sync.sync(db, ws.pledges_dir, day)
     try:
         def view(states: list[PledgeStatus]) -> list[dict[str, object]]:
@@ -107,7 +106,7 @@ def test_status_json_is_the_cache_of_the_day(tracker: Tracker) -> None:
 def test_a_read_only_database_is_computed_without_the_cache(tracker: Tracker) -> None:
     """When the cache cannot be written (a read-only connection), the status is computed and nothing is stored."""
     ws = open_workspace(str(tracker.root), None)
-    store.open_db(ws.db_path).close()
+    core.open_db(ws.db_path).close()
     conn = sqlite3.connect(f"file:{ws.db_path}?mode=ro", uri=True)
     try:
         db = Database(conn)
@@ -123,7 +122,7 @@ def test_a_read_only_database_is_computed_without_the_cache(tracker: Tracker) ->
 def test_a_repeated_tick_with_nothing_new_is_quiet_until_something_changes(tracker: Tracker) -> None:
     """The tick mark: same day, settings and data, nothing ready in the outbox → no planning; any change → a full tick."""
     ws = open_workspace(str(tracker.root), None)
-    db = store.open_db(ws.db_path)
+    db = core.open_db(ws.db_path)
     try:
         tick(db, ws.settings, DAY, dry_run=False)
         mark = db.execute("SELECT tick_mark FROM cache_state").fetchone()[0]

@@ -12,8 +12,7 @@ from pathlib import Path
 
 from conftest import TODAY, Tracker
 
-from tracker.store import core as store
-from tracker.store import migrations
+from tracker.store import core, migrations
 from tracker.store.sync import sync
 
 
@@ -78,13 +77,13 @@ def test_recorded_data_survives_a_new_process(proc, workspace: Path) -> None:  #
 def test_migrations_apply_once_and_database_is_owner_only(tmp_path: Path) -> None:
     """A new database is migrated, WAL, foreign keys on, and readable by its owner only."""
     db_path = tmp_path / "new.db"
-    db = store.open_db(db_path)
-    assert store.applied_migrations(db) == list(migrations.names())
+    db = core.open_db(db_path)
+    assert core.applied_migrations(db) == list(migrations.names())
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
-    store.open_db(db_path)
-    assert len(store.applied_migrations(store.open_db(db_path))) == len(migrations.names())
+    core.open_db(db_path)
+    assert len(core.applied_migrations(core.open_db(db_path))) == len(migrations.names())
 
 
 def test_concurrent_first_open_migrates_once(tmp_path: Path) -> None:
@@ -101,12 +100,12 @@ def test_concurrent_first_open_migrates_once(tmp_path: Path) -> None:
 
 def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     """An unknown applied migration means a newer tracker wrote the file: refuse rather than guess."""
-    db = store.open_db(tmp_path / "x.db")
+    db = core.open_db(tmp_path / "x.db")
     db.insert("_sqlite_migrations", {"migration_set": "tracker", "name": "9999_future", "applied_at": "2030-01-01"})
     db.commit()
     try:
-        store.open_db(tmp_path / "x.db")
-    except store.StoreError as exc:
+        core.open_db(tmp_path / "x.db")
+    except core.StoreError as exc:
         assert "9999_future" in str(exc)
     else:
         raise AssertionError("a newer database was opened")
@@ -118,7 +117,7 @@ def test_sync_is_all_or_nothing(workspace: Path) -> None:
 
     from tracker.errors import PledgeFileError
 
-    db = store.open_db(workspace / "tracker.db")
+    db = core.open_db(workspace / "tracker.db")
     (workspace / "pledges" / "zz-broken.yaml").write_text("title: x\n", encoding="utf-8")
     try:
         sync(db, workspace / "pledges", date.fromisoformat(TODAY))

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from conftest import REPO, Tracker
 
-from tracker.store import core as store
-from tracker.store import migrations
+from tracker.store import core, migrations
 
 V1 = REPO / "tests" / "data" / "v1.db"
 TABLES = ("pledges", "milestones", "indicators", "status_updates", "readings", "milestone_completions", "revisions", "source_files")
@@ -32,8 +31,8 @@ def test_every_row_survives_the_migrations(tmp_path: Path) -> None:
     copy = tmp_path / "v1.db"
     shutil.copyfile(V1, copy)
     before = _rows(copy)
-    db = store.open_db(copy)
-    assert store.applied_migrations(db) == list(migrations.names())
+    db = core.open_db(copy)
+    assert core.applied_migrations(db) == list(migrations.names())
     after = _rows(copy)
     for table in TABLES:
         assert len(after[table]) == len(before[table]) > 0, table

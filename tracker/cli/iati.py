@@ -21,12 +21,14 @@ from tracker.errors import UsageError
 @pass_app
 def import_iati(app: App, xml_file: Path, activity: str | None, pledge_id: str | None, as_json: bool) -> None:
     """Create a pledge from an IATI 2.03 activity: its result indicators, baselines, targets and actuals."""
-    from tracker.interop import iati_import as iati
+    from tracker.interop.iati_import import to_pledge
+    from tracker.interop.iati_save import save
+    from tracker.interop.iati_xml import choose_activity, read_activities
 
     today = app.today
-    chosen = iati.choose_activity(iati.read_activities(xml_file), text_option(activity, "--activity", 500), xml_file.name)
-    imported = iati.to_pledge(chosen, xml_file.name, text_option(pledge_id, "--id", 80), today)
-    path = iati.save(app.db(), app.workspace.pledges_dir, imported, xml_file.name, today)
+    chosen = choose_activity(read_activities(xml_file), text_option(activity, "--activity", 500), xml_file.name)
+    imported = to_pledge(chosen, xml_file.name, text_option(pledge_id, "--id", 80), today)
+    path = save(app.db(), app.workspace.pledges_dir, imported, xml_file.name, today)
     if as_json:
         emit_json({"id": imported.pledge_id, "path": str(path), "iati_identifier": imported.identifier,
                    "indicators": imported.indicators, "readings": len(imported.readings), "warnings": imported.warnings})
@@ -58,7 +60,7 @@ def export_iati(
     from tracker.files import atomic_write
     from tracker.interop import iati_export
     from tracker.pledges.models import Pledge
-    from tracker.store import core as store
+    from tracker.store import core, queries
 
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", lang):
         raise UsageError(f"--lang: expected a language code such as en or km, got {lang!r}")
@@ -67,10 +69,10 @@ def export_iati(
         identifier=text_option(identifier, "--identifier", 500) or None, result_type=result_type, lang=lang,
     )
     db, today = app.db(), app.today
-    row = store.require_pledge(db, pledge_id)
-    pledge = Pledge.model_validate(store.definition(row))
-    readings = {i.id: store.readings_of(db, pledge_id, i.id, today) for i in pledge.indicators}
-    status = store.status_rows(db, today, pledge_id)[0]["reported_status"]
+    row = core.require_pledge(db, pledge_id)
+    pledge = Pledge.model_validate(core.definition(row))
+    readings = {i.id: queries.readings_of(db, pledge_id, i.id, today) for i in pledge.indicators}
+    status = queries.status_rows(db, today, pledge_id)[0]["reported_status"]
     text = iati_export.export_activity(pledge, readings, status, today, datetime.now(UTC), options)
     if not options.org_ref or not options.org_type:
         click.secho("warning: reporting-org has an empty @ref or @type (the pledge file does not know them); "

@@ -95,7 +95,7 @@ def _emit(chunks: Iterable[str], output: Path | None) -> None:
 def import_readings(app: App, file: Path, progress: bool | None) -> None:
     """Import indicator readings from a CSV file: every row is checked, then all are recorded, or none if any is bad."""
     from tracker.interop import readings as importing
-    from tracker.store import bulk as store_io
+    from tracker.store import history
 
     db, today = app.db(), app.today
     data = importing.read_csv(file, click.format_filename(file))
@@ -106,7 +106,7 @@ def import_readings(app: App, file: Path, progress: bool | None) -> None:
         if checked.problems:
             summary = f"{data.name}: {len(checked.problems)} bad row(s) of {data.count}; nothing was recorded"
             raise UsageError("\n".join([*importing.problem_lines(checked.problems), summary]))
-        recorded = store_io.insert_readings(db, importing.readings(data, catalog, today), checked.pledges, task("Recording", checked.count))
+        recorded = history.insert_readings(db, importing.readings(data, catalog, today), checked.pledges, task("Recording", checked.count))
     click.echo(f"imported {recorded} readings for {len(checked.indicators)} indicators")
 
 

@@ -19,13 +19,13 @@ from tracker.errors import UsageError
 @pass_app
 def update(app: App, pledge_id: str, new_status: str, note: str, source: str | None, on: str | None) -> None:
     """Record a reported status with a note and, ideally, a source."""
-    from tracker.store import core as store
+    from tracker.store import history
 
     note_text = text_option(note, "--note")
     if not note_text:
         raise UsageError("--note: must not be empty")
     source_text, day = source_option(source, "--source"), parse_date(on, app, "--date")
-    store.add_update(app.db(), pledge_id, new_status, note_text, source_text, day)
+    history.add_update(app.db(), pledge_id, new_status, note_text, source_text, day)
     click.echo(f"{pledge_id}: reported {new_status} on {day}")
 
 
@@ -43,19 +43,19 @@ def record(app: App, pledge_id: str, indicator_id: str, value: str, on: str | No
     from types import SimpleNamespace
 
     from tracker.pledges.values import check_value
-    from tracker.store import core as store
+    from tracker.store import core, history
 
     db = app.db()
-    row = store.require_pledge(db, pledge_id)
-    store.require_item(db, "indicators", pledge_id, indicator_id)
-    spec = next(i for i in store.definition(row)["indicators"] if i["id"] == indicator_id)
+    row = core.require_pledge(db, pledge_id)
+    core.require_item(db, "indicators", pledge_id, indicator_id)
+    spec = next(i for i in core.definition(row)["indicators"] if i["id"] == indicator_id)
     indicator = SimpleNamespace(id=spec["id"], kind=spec["kind"], levels=spec.get("levels") or [])
     try:
         checked = check_value(indicator, text_option(value, "VALUE", 500))
     except ValueError as exc:
         raise UsageError(f"VALUE: {exc}") from None
     day = parse_date(on, app, "--date")
-    store.add_reading(db, pledge_id, indicator_id, checked, day, source_option(source, "--source"), text_option(note, "--note"))
+    history.add_reading(db, pledge_id, indicator_id, checked, day, source_option(source, "--source"), text_option(note, "--note"))
     click.echo(f"{pledge_id}/{indicator_id}: {value} on {day}")
 
 
@@ -68,8 +68,8 @@ def record(app: App, pledge_id: str, indicator_id: str, value: str, on: str | No
 @pass_app
 def done(app: App, pledge_id: str, milestone_id: str, on: str | None, evidence: str | None) -> None:
     """Record that a milestone is done."""
-    from tracker.store import core as store
+    from tracker.store import history
 
     day = parse_date(on, app, "--date")
-    store.add_completion(app.db(), pledge_id, milestone_id, day, source_option(evidence, "--evidence"))
+    history.add_completion(app.db(), pledge_id, milestone_id, day, source_option(evidence, "--evidence"))
     click.echo(f"{pledge_id}/{milestone_id}: done on {day}")

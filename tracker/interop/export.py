@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from tracker.store import core as store
+from tracker.store import core, index, queries
 from tracker.store import outbox as store_outbox
 from tracker.store.bulk import active_pledge_ids, definitions, iter_readings, iter_updates, read_snapshot
 from tracker.store.db import Database
@@ -54,7 +54,7 @@ def _json_pieces(db: Database, workspace: Workspace, today: date) -> Iterator[st
     # One transaction (the statuses' read) for every read: a long export sees one state while others write.
     with statuses(db, today, settings) as found:
         status = dict(found.reader.by_id())  # JSON text, used as it is
-        head = {"version": JSON_VERSION, "exported_at": store.utc_now(), "today": today.isoformat(),
+        head = {"version": JSON_VERSION, "exported_at": core.utc_now(), "today": today.isoformat(),
                 "workspace": {"name": workspace.root.name, "timezone": settings.timezone, "before_days": list(settings.before_days)}}
         yield _dumps(head)[:-1] + ', "pledges": ['
         yield from _joined(f'{{"id": {_dumps(pledge_id)}, "definition": {_dumps(spec)}, "status": {status.get(pledge_id, "null")}}}'
@@ -113,7 +113,7 @@ def safe_cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return store.canonical(value)
+        return index.canonical(value)
     text = str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 
@@ -140,7 +140,7 @@ def _update_rows(db: Database, today: date) -> Iterator[tuple[Any, ...]]:
 
 def _milestone_rows(db: Database, today: date) -> Iterator[tuple[Any, ...]]:
     active = active_pledge_ids(db)
-    for m in store.milestone_rows(db, today):
+    for m in queries.milestone_rows(db, today):
         if m["pledge_id"] in active:
             days_left = None if m["done_on"] else (date.fromisoformat(m["due_date"]) - today).days
             yield (m["pledge_id"], m["id"], m["title"], m["due_text"], m["due_date"], m["due_precision"], bool(m["assumed"]),

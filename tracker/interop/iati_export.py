@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
-from tracker.interop.iati_import import (
+from tracker.interop.iati_xml import (
     ACTIVITY_STATUS,
     IATI_VERSION,
     OWN_VOCABULARY,

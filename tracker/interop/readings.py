@@ -14,8 +14,9 @@ from tracker.errors import ConflictError, UsageError
 from tracker.pledges.dates import past_day
 from tracker.pledges.models import Indicator
 from tracker.pledges.values import check_source, check_text, check_value
-from tracker.store.bulk import ReadingRow, definition_of
+from tracker.store.bulk import definition_of
 from tracker.store.db import Database
+from tracker.store.history import ReadingRow, reading_row
 
 REQUIRED = ("pledge", "indicator", "date", "value")
 OPTIONAL = ("source", "note")
@@ -197,8 +198,7 @@ def _check_row(cells: list[str], data: CsvFile, catalog: Catalog, today: date) -
     except ValueError as exc:
         raise ValueError(f"value: {exc}") from None
     source, note = _checked(check_source, cell("source"), "source"), _checked(check_text, cell("note"), "note")
-    number = value if isinstance(value, float) else None
-    return (pledge_id, indicator_id, day.isoformat(), number, None if number is not None else str(value), source, note or None)
+    return reading_row(pledge_id, indicator_id, day, value, source, note or None)
 
 
 def _checked(check: Callable[[str | None], str | None], value: str, column: str) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from tracker.store import core as store
+from tracker.store import core
 from tracker.store import outbox as store_outbox
 from tracker.workspace import Workspace
 
@@ -19,7 +19,7 @@ def tick_job(workspace: Workspace, today_arg: str | None) -> None:
     from tracker.store.sync import sync
 
     local = workspace.now(today_arg)
-    db = store.open_db(workspace.db_path)
+    db = core.open_db(workspace.db_path)
     try:
         sync(db, workspace.pledges_dir, local.date())
         result = tick(db, workspace.settings, local.date())
@@ -28,7 +28,7 @@ def tick_job(workspace: Workspace, today_arg: str | None) -> None:
         if reporting.due_for_weekly(local, workspace.settings.weekly_day, workspace.settings.weekly_time):
             for path in reporting.scheduled(db, workspace, local.date()):
                 log.info("weekly report saved: %s", path)
-        store_outbox.beat(db, "daemon", store.utc_now(), local.date(), "tick")
+        store_outbox.beat(db, "daemon", core.utc_now(), local.date(), "tick")
     finally:
         db.close()
 
@@ -39,7 +39,7 @@ def weekly_job(workspace: Workspace, today_arg: str | None) -> None:
     from tracker.store.sync import sync
 
     local = workspace.now(today_arg)
-    db = store.open_db(workspace.db_path)
+    db = core.open_db(workspace.db_path)
     try:
         sync(db, workspace.pledges_dir, local.date())
         for path in reporting.scheduled(db, workspace, local.date()):

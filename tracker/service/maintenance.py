@@ -46,10 +46,10 @@ def doctor(workspace: Workspace, now: datetime | None = None) -> list[Finding]:
     if not path.exists():
         return [Finding("database", "warn", f"{path} does not exist yet; any command creates it")]
     checks = [_permissions(path), _pending(path)]
-    from tracker.store import core as store
+    from tracker.store import core
     from tracker.store import outbox as store_outbox
 
-    db = store.open_db(path)
+    db = core.open_db(path)
     try:
         beat = store_outbox.heartbeat(db, "daemon")
         checks += [_integrity(path), outbox_finding(store_outbox.outbox_counts(db)), daemon_finding(beat["at"] if beat else None, moment)]

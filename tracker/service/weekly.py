@@ -42,7 +42,7 @@ def save(data: dict[str, Any], folder: Path) -> list[Path]:
 
 def scheduled(db: Database, workspace: Workspace, today: date, force: bool = False) -> list[Path]:
     """Save, once, the weekly report of the ISO week holding yesterday (a Monday run covers the week just ended)."""
-    from tracker.store import core as store
+    from tracker.store import core
     from tracker.store import outbox as store_outbox
 
     week = week_of(today - timedelta(days=1))
@@ -53,7 +53,7 @@ def scheduled(db: Database, workspace: Workspace, today: date, force: bool = Fal
     from tracker.interop.calendar import write_deadlines_ics
 
     paths.append(write_deadlines_ics(db, workspace, today))
-    store_outbox.record_report_run(db, week, store.utc_now(), today, [str(p) for p in paths])
+    store_outbox.record_report_run(db, week, core.utc_now(), today, [str(p) for p in paths])
     _announce(data, workspace, paths)
     return paths
 

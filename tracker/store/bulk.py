@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from tracker.errors import ConflictError
-from tracker.store import core as store
 from tracker.store.db import Database
-
-BATCH = 5000
-ReadingRow = tuple[str, str, str, float | None, str | None, str | None, str | None]
 
 
 @contextlib.contextmanager
@@ -78,31 +72,3 @@ def iter_updates(db: Database) -> Iterator[sqlite3.Row]:
         """SELECT u.pledge_id, u.date, u.status, u.note, u.source, u.recorded_at FROM status_updates u
            JOIN pledges p ON p.id = u.pledge_id AND p.removed_at IS NULL ORDER BY u.pledge_id, u.date, u.id""",
     )
-
-
-def insert_readings(db: Database, readings: Iterable[ReadingRow], checked_against: dict[str, str],
-                    advance: Callable[[int], None] | None = None) -> int:
-    """Insert checked readings in one transaction, if the pledges they were checked against (id: file hash) are unchanged."""
-    now = store.utc_now()
-    count = 0
-    with store.write_txn(db):
-        _recheck(db, checked_against)
-        rows = iter(readings)
-        while batch := list(itertools.islice(rows, BATCH)):
-            db.conn.executemany(
-                """INSERT INTO readings (pledge_id, indicator_id, date, value_num, value_text, source, note, recorded_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                [(*row, now) for row in batch],
-            )
-            count += len(batch)
-            if advance:
-                advance(len(batch))
-    return count
-
-
-def _recheck(db: Database, checked_against: dict[str, str]) -> None:
-    # Another process may have synced edited pledge files between validation and this transaction.
-    current = dict(db.conn.execute("SELECT id, sha256 FROM pledges WHERE removed_at IS NULL").fetchall())
-    changed = sorted(p for p, sha in checked_against.items() if current.get(p) != sha)
-    if changed:
-        raise ConflictError(f"pledge files changed while importing ({', '.join(changed[:5])}); nothing was recorded, run the import again")

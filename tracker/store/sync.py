@@ -9,7 +9,7 @@ from typing import Any
 
 from tracker.errors import PledgeFileError
 from tracker.pledges.layout import REVIEWS_FILE, scan
-from tracker.store import core as store
+from tracker.store import index
 from tracker.store.db import Database
 
 
@@ -24,14 +24,14 @@ class SyncResult:
 
 def sync(db: Database, folder: Path, today: date) -> SyncResult:
     """Load changed pledge files into the database, or raise PledgeFileError and change nothing."""
-    if store.files_digest(db) == scan(folder):
+    if index.files_digest(db) == scan(folder):
         return SyncResult()
     seen: dict[str, tuple[int, int]] = {}
     digest = scan(folder, seen)  # again, keeping each file's state: the digest must be of the listing applied
-    if store.file_stats(db) == seen:  # unchanged files listed in another order, or no digest kept yet
-        store.keep_files_digest(db, digest)
+    if index.file_stats(db) == seen:  # unchanged files listed in another order, or no digest kept yet
+        index.keep_files_digest(db, digest)
         return SyncResult()
-    known = store.file_states(db)
+    known = index.file_states(db)
     import hashlib
 
     texts, files = {}, {}
@@ -45,7 +45,7 @@ def sync(db: Database, folder: Path, today: date) -> SyncResult:
             texts[name] = raw
     removed = sorted(set(known) - set(seen))
     batch = _parse(db, folder, texts, files, removed)
-    revisions = store.apply_sync(db, batch, today, digest)
+    revisions = index.apply_sync(db, batch, today, digest)
     return SyncResult(sorted(texts), removed, revisions)
 
 
@@ -62,7 +62,7 @@ def _duplicate_stems(folder: Path, names: list[str]) -> list[str]:
     return problems
 
 
-def _parse(db: Database, folder: Path, texts: dict[str, bytes], files: dict[str, tuple[int, int, str]], removed: list[str]) -> store.SyncBatch:
+def _parse(db: Database, folder: Path, texts: dict[str, bytes], files: dict[str, tuple[int, int, str]], removed: list[str]) -> index.SyncBatch:
     from tracker.pledges import loader as pledgefile
 
     problems = _duplicate_stems(folder, list(files))
@@ -82,11 +82,11 @@ def _parse(db: Database, folder: Path, texts: dict[str, bytes], files: dict[str,
             parsed.append((name, files[name][2], pledge))
         except PledgeFileError as exc:
             problems += exc.problems
-    known = set(reviews) if reviews is not None else store.review_ids(db)
+    known = set(reviews) if reviews is not None else index.review_ids(db)
     problems += _reference_problems(db, folder, parsed, known, removed, calendar_changed)
     if problems:
         raise PledgeFileError(problems)
-    return store.SyncBatch(parsed, reviews, files, removed)
+    return index.SyncBatch(parsed, reviews, files, removed)
 
 
 def _decode(path: Path, raw: bytes) -> str:
@@ -107,6 +107,6 @@ def _reference_problems(
     fresh = {name for name, _, _ in parsed}
     checked = [(folder / name, pledge.reviews) for name, _, pledge in parsed]
     if calendar_changed:
-        stale = {name: refs for name, refs in store.review_refs(db).items() if name not in fresh and name not in removed}
+        stale = {name: refs for name, refs in index.review_refs(db).items() if name not in fresh and name not in removed}
         checked += [(folder / name, refs) for name, refs in stale.items() if set(refs) - reviews]
     return pledgefile.check_references(checked, reviews)

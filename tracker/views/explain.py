@@ -8,7 +8,7 @@ from typing import Any
 from tracker.domain.assess import Assessment, Thresholds
 from tracker.domain.evaluation import spec_from_row
 from tracker.errors import UnknownError
-from tracker.store import core as store
+from tracker.store import core, queries
 from tracker.store.db import Database
 from tracker.views.portfolio import snapshot
 from tracker.workspace import Settings
@@ -36,15 +36,15 @@ def explain(db: Database, pledge_id: str, indicator_id: str | None, today: date,
     """Return the explanation of a pledge's health, or of one indicator's verdict."""
     state = next(iter(snapshot(db, today, settings, pledge_id)), None)
     if state is None:
-        store.require_pledge(db, pledge_id)
+        core.require_pledge(db, pledge_id)
         raise UnknownError(f"unknown pledge {pledge_id!r}")
     assessed = state.assessment
     assert assessed is not None  # freshly computed
     if indicator_id is None:
         return {"pledge": state.row, "indicators": {i: _indicator(a) for i, a in assessed.indicators.items()}}
     if indicator_id not in assessed.indicators:
-        store.require_item(db, "indicators", pledge_id, indicator_id)
-    row = next(r for r in store.assessment_rows(db, today, pledge_id) if r["id"] == indicator_id)
+        core.require_item(db, "indicators", pledge_id, indicator_id)
+    row = next(r for r in queries.assessment_rows(db, today, pledge_id) if r["id"] == indicator_id)
     thresholds = spec_from_row(row, settings.thresholds).thresholds
     return {"pledge_id": pledge_id, "indicator_id": indicator_id, "title": row["title"], "unit": row["unit"],
             **_indicator(assessed.indicators[indicator_id]), "thresholds": _thresholds(thresholds)}

@@ -14,8 +14,7 @@ from tracker import __version__
 from tracker.domain.evaluation import PledgeAssessment, assess_rows, milestone_progress, pledge_health, trend
 from tracker.domain.schedule import Deadline, Schedule, schedule, urgency_key
 from tracker.pledges.dates import FuzzyDate, parse_fuzzy
-from tracker.store import cache
-from tracker.store import core as store
+from tracker.store import cache, core, queries
 from tracker.store.db import Database
 from tracker.views.states import PledgeStatus, cache_row, deadline_rows, from_cached
 from tracker.workspace import Settings
@@ -31,7 +30,7 @@ def next_review(first: str, every_years: int | None, today: date) -> FuzzyDate:
 
 def _reviews(db: Database, today: date) -> dict[str, Deadline]:
     deadlines = {}
-    for r in store.review_rows(db):
+    for r in queries.review_rows(db):
         when = next_review(r["first"], r["every_years"], today)
         deadlines[r["id"]] = Deadline(when.end, str(when), when.precision, f"review: {r['title']}", "review", r["id"])
     return deadlines
@@ -59,10 +58,10 @@ def _schedules(db: Database, today: date, settings: Settings, pledge_id: str | N
     """Return every active pledge (or one, or some) with its deadlines and schedule lens (no assessment), most urgent first."""
     reviews = _reviews(db, today)
     by_pledge: dict[str, list[Any]] = defaultdict(list)
-    for m in store.milestone_rows(db, today, pledge_id, pledge_ids):
+    for m in queries.milestone_rows(db, today, pledge_id, pledge_ids):
         by_pledge[m["pledge_id"]].append(m)
     found = []
-    for p in store.status_rows(db, today, pledge_id, pledge_ids):
+    for p in queries.status_rows(db, today, pledge_id, pledge_ids):
         milestones = by_pledge.get(p["id"], [])
         deadlines = _deadlines(p, milestones, reviews)
         found.append(_Scheduled(p, milestones, deadlines, schedule(deadlines, p["reported_status"], today, settings.due_soon_days)))
@@ -97,15 +96,15 @@ def _complete(item: _Scheduled, assessed: PledgeAssessment, today: date) -> Pled
 def snapshot(db: Database, today: date, settings: Settings, pledge_id: str | None = None,
              pledge_ids: list[str] | None = None) -> list[PledgeStatus]:
     """Return every active pledge (or only `pledge_id`, or `pledge_ids`) with its lenses as of `today`, most urgent first."""
-    assessments = assess_rows(store.assessment_rows(db, today, pledge_id, pledge_ids), today, settings.thresholds)
+    assessments = assess_rows(queries.assessment_rows(db, today, pledge_id, pledge_ids), today, settings.thresholds)
     return [_complete(item, assessments.get(item.row["id"], PledgeAssessment()), today)
             for item in _schedules(db, today, settings, pledge_id, pledge_ids)]
 
 
 def pledge_detail(db: Database, pledge_id: str, today: date, settings: Settings) -> dict[str, Any]:
     """Return everything about one pledge (the documented `show --json` shape)."""
-    row = store.require_pledge(db, pledge_id)
-    spec = store.definition(row)
+    row = core.require_pledge(db, pledge_id)
+    spec = core.definition(row)
     state = snapshot(db, today, settings, pledge_id)[0]
     reviews = _reviews(db, today)
     lenses = {k: state.row[k] for k in ("reported_status", "reported_on", "schedule_status", "next_deadline", "days_left",
@@ -118,9 +117,9 @@ def pledge_detail(db: Database, pledge_id: str, today: date, settings: Settings)
         "report_every_days": spec["report_every_days"],
         "reviews": [{"id": r, **reviews[r].as_json(today)} for r in spec["reviews"] if r in reviews],
         "sources": spec["sources"],
-        "milestones": [_milestone_json(m, spec, today) for m in store.milestone_rows(db, today, pledge_id)],
-        "indicators": [_indicator_json(db, i, spec, state, today) for i in store.indicator_rows(db, pledge_id)],
-        "updates": store.update_rows(db, pledge_id, today), "path": row["path"],
+        "milestones": [_milestone_json(m, spec, today) for m in queries.milestone_rows(db, today, pledge_id)],
+        "indicators": [_indicator_json(db, i, spec, state, today) for i in queries.indicator_rows(db, pledge_id)],
+        "updates": queries.update_rows(db, pledge_id, today), "path": row["path"],
     }
 
 
@@ -137,7 +136,7 @@ def _milestone_json(m: dict[str, Any], spec: dict[str, Any], today: date) -> dic
 
 def _indicator_json(db: Database, i: dict[str, Any], spec: dict[str, Any], state: PledgeStatus, today: date) -> dict[str, Any]:
     defined: dict[str, Any] = next((d for d in spec["indicators"] if d["id"] == i["id"]), {})
-    readings = store.readings_of(db, i["pledge_id"], i["id"], today)
+    readings = queries.readings_of(db, i["pledge_id"], i["id"], today)
     assessment = state.assessment.indicators.get(i["id"]) if state.assessment else None
     return {
         "id": i["id"], "title": i["title"], "kind": i["kind"], "unit": i["unit"], "direction": i["direction"],
@@ -155,9 +154,9 @@ def _reading_json(r: dict[str, Any]) -> dict[str, Any]:
 
 def history(db: Database, pledge_id: str) -> list[dict[str, Any]]:
     """Return a pledge's updates, readings, completions and revisions in time order."""
-    store.require_pledge(db, pledge_id)
+    core.require_pledge(db, pledge_id)
     events = []
-    for r in store.history_rows(db, pledge_id):
+    for r in queries.history_rows(db, pledge_id):
         event = {"kind": r["kind"], "date": r["date"], "recorded_at": r["recorded_at"]}
         if r["kind"] == "update":
             event.update(status=r["value"], note=r["note"], source=r["source"])

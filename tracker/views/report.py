@@ -10,7 +10,7 @@ from typing import Any, overload
 
 from tracker.domain.statuses import CLOSED_STATUSES
 from tracker.pledges.dates import iso_week_bounds
-from tracker.store import core as store
+from tracker.store import queries
 from tracker.store.db import Database
 from tracker.views.attention import service_warnings
 from tracker.views.portfolio import snapshot, statuses
@@ -39,7 +39,7 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
     with statuses(db, as_of, settings, cached=as_of == today) as found:
         for state in found:
             sections.add(state)
-    events = store.week_events(db, monday, as_of)
+    events = queries.week_events(db, monday, as_of)
     return {
         "version": REPORT_VERSION, "week": week, "from": monday.isoformat(), "to": sunday.isoformat(),
         "as_of": as_of.isoformat(), "workspace": workspace,
@@ -166,7 +166,7 @@ class PledgeEntries(Sequence[dict[str, Any]]):
 
 def _charts(db: Database, pledge_ids: list[str], today: date, settings: Settings) -> list[dict[str, Any]]:
     """Return readings against the expected path for numeric indicators of the most urgent pledges."""
-    readings = store.chart_readings(db, pledge_ids, today)
+    readings = queries.chart_readings(db, pledge_ids, today)
     order = {pledge_id: index for index, pledge_id in enumerate(pledge_ids)}
     wanted = sorted(snapshot(db, today, settings, pledge_ids=pledge_ids), key=lambda s: order[s.row["id"]])
     assessed = {s.id: s.assessment for s in wanted if s.assessment is not None}

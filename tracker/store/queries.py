@@ -1,0 +1,157 @@
+"""Read queries: per-pledge rows for the lenses and assessment, history, the week's events, chart readings."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from tracker.store.core import fast_rows, rows
+from tracker.store.db import Database
+
+
+def _scope(column: str, pledge_id: str | None, pledge_ids: list[str] | None) -> str:
+    """Return the SQL condition limiting rows to one pledge (:p) or to some (:ids, a JSON list); empty for all."""
+    if pledge_id is not None:
+        return f"AND {column} = :p"
+    return f"AND {column} IN (SELECT value FROM json_each(:ids))" if pledge_ids is not None else ""
+
+
+def status_rows(db: Database, today: date, pledge_id: str | None = None, pledge_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Return one row per active pledge (or one, or some) with its latest reported status up to `today`."""
+
+    return fast_rows(
+        db,
+        f"""
+        SELECT p.id, p.title, p.owner, p.due_text, p.due_date, p.due_precision, p.frameworks, p.reviews,
+               (SELECT u.status FROM status_updates u WHERE u.pledge_id = p.id AND u.date <= :t
+                ORDER BY u.date DESC, u.id DESC LIMIT 1) AS reported_status,
+               (SELECT u.date FROM status_updates u WHERE u.pledge_id = p.id AND u.date <= :t
+                ORDER BY u.date DESC, u.id DESC LIMIT 1) AS reported_on,
+               p.report_every_days, p.start_text
+        FROM pledges p WHERE p.removed_at IS NULL {_scope("p.id", pledge_id, pledge_ids)}
+        """,
+        {"t": today.isoformat(), "p": pledge_id, "ids": json.dumps(pledge_ids or [])},
+    )
+
+
+def milestone_rows(db: Database, today: date, pledge_id: str | None = None, pledge_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Return active milestones (of every pledge, one or some) with their completion date up to `today` (NULL while open)."""
+
+    where = _scope("m.pledge_id", pledge_id, pledge_ids)
+    return fast_rows(
+        db,
+        f"""
+        SELECT m.pledge_id, m.id, m.title, m.due_text, m.due_date, m.due_precision, m.assumed,
+               c.date AS done_on, c.evidence
+        FROM milestones m
+        JOIN pledges p ON p.id = m.pledge_id AND p.removed_at IS NULL
+        LEFT JOIN milestone_completions c ON c.pledge_id = m.pledge_id AND c.milestone_id = m.id AND c.date <= :t
+        WHERE m.removed_at IS NULL {where} ORDER BY m.pledge_id, m.position
+        """,
+        {"t": today.isoformat(), "p": pledge_id, "ids": json.dumps(pledge_ids or [])},
+    )
+
+
+def review_rows(db: Database) -> list[dict[str, Any]]:
+    """Return the review calendar."""
+    return rows(db, "SELECT id, title, first, every_years FROM reviews WHERE removed_at IS NULL ORDER BY id")
+
+
+def indicator_rows(db: Database, pledge_id: str) -> list[dict[str, Any]]:
+    """Return a pledge's active indicators in file order."""
+    return rows(db, "SELECT * FROM indicators WHERE pledge_id = ? AND removed_at IS NULL ORDER BY position", [pledge_id])
+
+
+def readings_of(db: Database, pledge_id: str, indicator_id: str, today: date) -> list[dict[str, Any]]:
+    """Return every reading of one indicator up to `today`, oldest first."""
+    return rows(
+        db,
+        """SELECT date, value_num, value_text, source, note FROM readings
+           WHERE pledge_id = ? AND indicator_id = ? AND date <= ? ORDER BY date, id""",
+        [pledge_id, indicator_id, today.isoformat()],
+    )
+
+
+def history_rows(db: Database, pledge_id: str) -> list[dict[str, Any]]:
+    """Return updates, readings, completions and revisions of a pledge in time order."""
+    return rows(
+        db,
+        """
+        SELECT 'update' AS kind, date, recorded_at, NULL AS item, status AS value, NULL AS num, note, source, NULL AS old, id
+          FROM status_updates WHERE pledge_id = :p
+        UNION ALL
+        SELECT 'reading', date, recorded_at, indicator_id, value_text, value_num, note, source, NULL, id
+          FROM readings WHERE pledge_id = :p
+        UNION ALL
+        SELECT 'done', date, recorded_at, milestone_id, NULL, NULL, NULL, evidence, NULL, id
+          FROM milestone_completions WHERE pledge_id = :p
+        UNION ALL
+        SELECT 'revision', date, recorded_at, item_kind || ':' || item_id || ':' || field, new, NULL, NULL, NULL, old, id
+          FROM revisions WHERE pledge_id = :p
+        ORDER BY date, recorded_at, kind, id
+        """,
+        {"p": pledge_id},
+    )
+
+
+def update_rows(db: Database, pledge_id: str, today: date, limit: int = 5) -> list[dict[str, Any]]:
+    """Return a pledge's latest status updates up to `today`, newest first."""
+    return rows(
+        db,
+        "SELECT date, status, note, source FROM status_updates WHERE pledge_id = ? AND date <= ? ORDER BY date DESC, id DESC LIMIT ?",
+        [pledge_id, today.isoformat(), limit],
+    )
+
+
+def assessment_rows(db: Database, today: date, pledge_id: str | None = None, pledge_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Return per active indicator (of one pledge, or of some) its spec and first, previous and latest readings up to `today`."""
+
+    where = _scope("i.pledge_id", pledge_id, pledge_ids)
+    pick = "SELECT r.id FROM readings r WHERE r.pledge_id = i.pledge_id AND r.indicator_id = i.id AND r.date <= :today ORDER BY r.date {order}, r.id {order} LIMIT 1"
+    return fast_rows(
+        db,
+        f"""
+        WITH pick AS (
+            SELECT i.*, ({pick.format(order="ASC")}) AS first_id, ({pick.format(order="DESC")} OFFSET 1) AS prev_id,
+                   ({pick.format(order="DESC")}) AS last_id
+            FROM indicators i WHERE i.removed_at IS NULL {where})
+        SELECT pick.*, f.date AS first_date, coalesce(f.value_text, f.value_num) AS first_value,
+               p.date AS prev_date, coalesce(p.value_text, p.value_num) AS prev_value,
+               l.date AS last_date, coalesce(l.value_text, l.value_num) AS last_value
+        FROM pick LEFT JOIN readings f ON f.id = pick.first_id LEFT JOIN readings p ON p.id = pick.prev_id
+        LEFT JOIN readings l ON l.id = pick.last_id
+        ORDER BY pick.pledge_id, pick.position
+        """,
+        {"today": today.isoformat(), "p": pledge_id, "ids": json.dumps(pledge_ids or [])},
+    )
+
+
+def week_events(db: Database, start: date, end: date) -> dict[str, list[dict[str, Any]]]:
+    """Return updates, readings, completions and revisions dated from `start` to `end` (inclusive)."""
+    span = {"a": start.isoformat(), "b": end.isoformat()}
+    return {
+        "updates": rows(db, """SELECT u.pledge_id, p.title, u.date, u.status, u.note, u.source FROM status_updates u
+            JOIN pledges p ON p.id = u.pledge_id WHERE u.date BETWEEN :a AND :b AND p.removed_at IS NULL ORDER BY u.date, u.id""", span),
+        "readings": rows(db, """SELECT r.pledge_id, p.title, r.indicator_id, i.title AS indicator, i.unit, r.date,
+            coalesce(r.value_text, r.value_num) AS value, r.source, r.note FROM readings r
+            JOIN pledges p ON p.id = r.pledge_id JOIN indicators i ON i.pledge_id = r.pledge_id AND i.id = r.indicator_id
+            WHERE r.date BETWEEN :a AND :b AND p.removed_at IS NULL ORDER BY r.date, r.id""", span),
+        "milestones_done": rows(db, """SELECT c.pledge_id, p.title, c.milestone_id, m.title AS milestone, c.date, c.evidence
+            FROM milestone_completions c JOIN pledges p ON p.id = c.pledge_id
+            JOIN milestones m ON m.pledge_id = c.pledge_id AND m.id = c.milestone_id
+            WHERE c.date BETWEEN :a AND :b AND p.removed_at IS NULL ORDER BY c.date, c.id""", span),
+        "revisions": rows(db, """SELECT v.pledge_id, p.title, v.item_kind, v.item_id, v.field, v.old, v.new, v.date
+            FROM revisions v JOIN pledges p ON p.id = v.pledge_id
+            WHERE v.date BETWEEN :a AND :b AND p.removed_at IS NULL ORDER BY v.date, v.id""", span),
+    }
+
+
+def chart_readings(db: Database, pledge_ids: list[str], today: date) -> dict[tuple[str, str], list[tuple[str, float]]]:
+    """Return the numeric readings up to `today` of the given pledges, per (pledge, indicator), oldest first."""
+    found: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for pledge_id in pledge_ids:
+        for r in rows(db, """SELECT indicator_id, date, value_num FROM readings WHERE pledge_id = ? AND date <= ?
+                AND value_num IS NOT NULL ORDER BY indicator_id, date, id""", [pledge_id, today.isoformat()]):
+            found.setdefault((pledge_id, r["indicator_id"]), []).append((r["date"], r["value_num"]))
+    return found
