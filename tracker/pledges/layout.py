@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the quick tick imports this module
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any
 
 REVIEWS_FILE = "_reviews.yaml"
 
@@ -56,10 +56,6 @@ def scan(folder: Path | str, states: dict[str, tuple[int, int]] | None = None) -
     return str(digest.hexdigest())
 
 
-def hasher() -> Any:
+def hasher() -> hashlib.blake2b:
     """Return a new 128-bit BLAKE2b hash object (for change digests, not for security)."""
-    try:
-        from _blake2 import blake2b  # what hashlib.blake2b is, without loading OpenSSL on every command
-    except ImportError:  # pragma: no cover - a Python built without it
-        from hashlib import blake2b
-    return blake2b(digest_size=16)
+    return hashlib.blake2b(digest_size=16)

@@ -1,4 +1,4 @@
-"""SQL for import and export: due-date revision counts, whole-table reads as cursors, and the bulk reading insert."""
+"""Whole-workspace reads for exports and imports: definitions, due-date revision counts, tables as cursors."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from defusedxml import ElementTree as SafeET
 from tracker.pledges.loader import parse_pledge
 from tracker.pledges.models import Pledge
 
-DATA = Path(__file__).resolve().parent / "data" / "iati"
+DATA = Path(__file__).resolve().parents[1] / "data" / "iati"
 UNICEF = DATA / "unicef-kh-social-services.xml"
 SHOULD_PASS = DATA / "should-pass-24-results.xml"
 SHOULD_FAIL = DATA / "should-fail-result-05-missing-attribute-indicator-measure.xml"

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import TODAY, Tracker
+from conftest import TODAY, Tracker, run_process
 
 from tracker.store import core, migrations
 from tracker.store.sync import sync
@@ -162,3 +162,16 @@ def test_editing_one_file_leaves_the_others_alone(tracker: Tracker) -> None:
     after = dict(tracker.db_dump())["source_files"]
     changed = {row[0] for row in after} ^ {row[0] for row in before} | {a[0] for a, b in zip(after, before, strict=True) if a != b}
     assert changed == {"mine-action-csdg.yaml"}
+
+
+def test_a_command_leaves_every_write_in_the_database_file(workspace: Path) -> None:
+    """After `tracker update` ends, tracker.db alone (read ignoring the WAL file, as a plain file copy would be) holds it."""
+    result = run_process("update", "gcm-implementation-plan", "--status", "stalled", "--note", "copied", cwd=workspace,
+                         env={"TRACKER_TODAY": "2026-11-23"})
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(f"file:{workspace / 'tracker.db'}?immutable=1", uri=True)
+    try:
+        found = conn.execute("SELECT status, note FROM status_updates WHERE pledge_id = 'gcm-implementation-plan'").fetchall()
+    finally:
+        conn.close()
+    assert found == [("stalled", "copied")]
