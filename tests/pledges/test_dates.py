@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.pledges.dates import parse_day, parse_fuzzy
+from tracker.pledges.dates import parse_fuzzy
+from tracker.workspace import parse_day
 
 
 @pytest.mark.parametrize(

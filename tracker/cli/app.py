@@ -133,7 +133,7 @@ def console() -> Any:
 
 def parse_date(value: str | None, app: App, option: str) -> date:
     """Parse an option date, defaulting to today; refuse dates after today."""
-    from tracker.pledges.dates import past_day
+    from tracker.workspace import past_day
 
     if value is None:
         return app.today

@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 
 from tracker.cli.app import App, emit_json, pass_app, text_option, today_option
-from tracker.cli.interop import export, import_group
 from tracker.errors import UsageError
 
 
-@import_group.command("iati")
+@click.command("iati")
 @click.argument("xml_file", metavar="FILE.xml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--activity", metavar="IDENTIFIER", help="The iati-identifier of the activity to import (needed when the file holds several).")
 @click.option("--id", "pledge_id", metavar="PLEDGE_ID", help="Id of the new pledge (default: derived from the iati-identifier).")
@@ -39,7 +38,7 @@ def import_iati(app: App, xml_file: Path, activity: str | None, pledge_id: str |
                f"{len(imported.readings)} readings -> {path.parent.name}/{path.name}")
 
 
-@export.command("iati")
+@click.command("iati")
 @click.argument("pledge_id", metavar="ID")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the XML to FILE (atomically) instead of stdout.")
 @click.option("--org-ref", metavar="REF", help="IATI organisation identifier of the owner as reporting-org, e.g. XM-DAC-41122.")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from tracker.cli import iati
 from tracker.cli.app import App, pass_app, today_option
 from tracker.errors import UsageError
 
@@ -127,3 +128,7 @@ def _progress(show: bool) -> Iterator[Callable[[str, int], Advance | None]]:
             return lambda n: bar.advance(task_id, n)
 
         yield start
+
+
+export.add_command(iati.export_iati)
+import_group.add_command(iati.import_iati)

@@ -27,7 +27,7 @@ def remind(app: App, dry_run: bool, as_json: bool) -> None:
     else:
         from tracker.render.outbox import tick_text
 
-        console().print(tick_text(result, dry_run))
+        console().print(tick_text(result.as_json(), result.summary(), dry_run))
     if result.failed or result.dead:
         raise click.exceptions.Exit(EXIT_DELIVERY)
 

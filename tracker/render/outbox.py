@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -10,9 +10,6 @@ from rich.table import Table
 from rich.text import Text
 
 from tracker.render.sanitize import inert
-
-if TYPE_CHECKING:
-    from tracker.service.remind import TickResult
 
 STATUS_STYLE = {"sent": "green", "pending": "cyan", "sending": "cyan", "failed": "yellow", "dead": "bold red", "superseded": "dim"}
 
@@ -26,14 +23,14 @@ def _line(entry: dict[str, Any], verb: str, style: str) -> Text:
     return text
 
 
-def tick_text(result: TickResult, dry_run: bool) -> RenderableType:
-    """Return what a tick did, one line per message."""
+def tick_text(result: dict[str, Any], summary: str, dry_run: bool) -> RenderableType:
+    """Return what a tick did (its `remind --json` shape), one line per message, then its summary line."""
     if dry_run:
-        lines = [_line(e, "would", "cyan") for e in result.would_send]
+        lines = [_line(e, "would", "cyan") for e in result["would_send"]]
         return Group(*lines, Text(f"dry run: {len(lines)} message(s) would go out; nothing was recorded or sent", style="dim"))
-    lines = [_line(e, "sent", "green") for e in result.sent] + [_line(e, "failed", "yellow") for e in result.failed]
-    lines += [_line(e, "dead", "bold red") for e in result.dead] + [_line(e, "skipped", "dim") for e in result.skipped]
-    return Group(*lines, Text(result.summary(), style="dim"))
+    lines = [_line(e, "sent", "green") for e in result["sent"]] + [_line(e, "failed", "yellow") for e in result["failed"]]
+    lines += [_line(e, "dead", "bold red") for e in result["dead"]] + [_line(e, "skipped", "dim") for e in result["skipped"]]
+    return Group(*lines, Text(summary, style="dim"))
 
 
 def outbox_table(entries: list[dict[str, Any]], counts: dict[str, int], width: int) -> RenderableType:

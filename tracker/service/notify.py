@@ -10,7 +10,6 @@ import os
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from tracker.workspace import Settings
 
@@ -58,6 +57,8 @@ class Channels:
 
 
 def _email_url(smtp: str, recipient: str) -> str:
+    from urllib.parse import quote
+
     joiner = "&" if "?" in smtp else "?"
     return f"{smtp}{joiner}to={quote(recipient, safe='@')}"
 

@@ -17,11 +17,10 @@ from tracker.domain.statuses import CLOSED_STATUSES
 from tracker.service.notify import Channels, send
 from tracker.store import outbox as store_outbox
 from tracker.store.db import Database
-from tracker.views.portfolio import statuses
-from tracker.views.states import PledgeStatus
 
 if TYPE_CHECKING:
     from tracker.domain.monitor import Slot, Watched
+    from tracker.views.states import PledgeStatus
     from tracker.workspace import Settings
 
 LEASE = timedelta(minutes=10)
@@ -151,6 +150,7 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
         return TickResult()
     # Only a tick with something to do loads the planning and assessment code.
     from tracker.domain.monitor import plan
+    from tracker.views.portfolio import statuses
 
     people = store_outbox.notify_rows(db)
     with statuses(db, today, settings) as states:
@@ -203,6 +203,8 @@ def _deliver(db: Database, settings: Settings, watched: list[Watched], channels:
     open_now = {(w.key, w.date.isoformat()) for w in watched}
     claimed = store_outbox.claim(db, owner, stamp, (moment + LEASE).isoformat(timespec="microseconds"))
     wanted = sorted({row["pledge_id"] for row in claimed if row["pledge_id"]})
+    from tracker.views.portfolio import statuses
+
     by_id: dict[str, PledgeStatus] = {}
     if wanted:
         with statuses(db, today, settings) as states:
