@@ -81,3 +81,21 @@ def test_validate_and_doctor_count_what_they_checked(tracker: Tracker) -> None:
     checks = {c["check"]: c["detail"] for c in json.loads(doctor.stdout)}
     assert checks["pledge files"] == "12 pledges and 3 reviews are valid"
     assert check_folder(tracker.root / "pledges") == (12, 3)
+
+
+def test_the_folder_digest_skips_what_is_not_a_pledge_file(tmp_path: Path) -> None:
+    """A dangling link, a folder named like a pledge, notes and hidden files do not count; a missing folder is empty."""
+    from tracker.pledges.layout import scan
+
+    folder = tmp_path / "pledges"
+    folder.mkdir()
+    (folder / "a-pledge.yaml").write_text("title: x\n", encoding="utf-8")
+    before = scan(folder)
+    (folder / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (folder / "folder.yaml").mkdir()
+    (folder / "notes.txt").write_text("x", encoding="utf-8")
+    (folder / ".hidden.yaml").write_text("x", encoding="utf-8")
+    assert scan(folder) == before
+    states: dict[str, tuple[int, int]] = {}
+    assert scan(folder, states) == before and list(states) == ["a-pledge.yaml"]
+    assert scan(tmp_path / "missing") == scan(tmp_path / "empty-too")

@@ -8,12 +8,16 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from conftest import TODAY, Tracker, run_process
 
-from tracker.store import core, migrations
+from tracker.pledges.layout import scan
+from tracker.store import core, index, migrations
+from tracker.store import sync as syncing
 from tracker.store.sync import sync
+from tracker.workspace import open_workspace
 
 
 def test_due_date_change_records_a_revision(tracker: Tracker) -> None:
@@ -175,3 +179,26 @@ def test_a_command_leaves_every_write_in_the_database_file(workspace: Path) -> N
     finally:
         conn.close()
     assert found == [("stalled", "copied")]
+
+
+def test_sync_keeps_a_digest_of_the_listing_it_applied(workspace: Path) -> None:
+    """An unchanged folder is recognised by its digest; one the database lost is restored unread; an in-place edit is seen."""
+    ws = open_workspace(str(workspace))
+    db = core.open_db(ws.db_path)
+    day = date.fromisoformat(TODAY)
+    try:
+        syncing.sync(db, ws.pledges_dir, day)
+        assert index.files_digest(db) == scan(ws.pledges_dir)
+        db.execute("UPDATE cache_state SET files_digest = NULL")
+        db.commit()
+        assert syncing.sync(db, ws.pledges_dir, day).changed == [] and index.files_digest(db) == scan(ws.pledges_dir)
+        path = ws.pledges_dir / "gcm-implementation-plan.yaml"
+        text = path.read_text(encoding="utf-8")
+        edited = "\n".join("title: " + line[7:].upper() if line.startswith("title: ") else line for line in text.split("\n"))
+        path.write_text(edited, encoding="utf-8")
+        assert path.read_text(encoding="utf-8") != text and len(path.read_bytes()) == len(text.encode("utf-8"))
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+        assert syncing.sync(db, ws.pledges_dir, day).changed == ["gcm-implementation-plan.yaml"]
+        assert index.files_digest(db) == scan(ws.pledges_dir)
+    finally:
+        db.close()
