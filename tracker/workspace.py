@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.errors import WorkspaceError
+from tracker.pledges.days import parse_day
 
 CONFIG_FILE = "tracker.toml"
 DEFAULT_DB = "tracker.db"
@@ -70,26 +72,6 @@ class Workspace:
             return local
         day = parse_day(override)
         return local.replace(year=day.year, month=day.month, day=day.day)
-
-
-def parse_day(value: str) -> date:
-    """Parse a strict ISO day `YYYY-MM-DD` as typed on the command line."""
-    text = value.strip()
-    # Digits as `\d` matches them (any decimal digit); date.fromisoformat then has the last word.
-    if not (len(text) == 10 and text[4] + text[7] == "--" and (text[:4] + text[5:7] + text[8:]).isdecimal()):
-        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValueError(f"not a calendar date: {value!r} ({exc})") from None
-
-
-def past_day(text: str, today: date) -> date:
-    """Parse a day on which something happened: YYYY-MM-DD and not after `today`."""
-    day = parse_day(text)
-    if day > today:
-        raise ValueError(f"{day} is after today ({today}); record what has happened, not what is planned")
-    return day
 
 
 def find_root(start: Path) -> Path | None:
@@ -217,8 +199,8 @@ def _thresholds(path: Path, table: object) -> dict[str, float]:
     for key, value in table.items():
         if key not in THRESHOLD_KEYS:
             raise WorkspaceError(f"{path.name}: assessment.{key}: unknown key (known: {', '.join(THRESHOLD_KEYS)})")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise WorkspaceError(f"{path.name}: assessment.{key}: expected a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise WorkspaceError(f"{path.name}: assessment.{key}: expected a finite number, got {value!r}")
         found[key] = float(value)
     return found
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.pledges.dates import parse_fuzzy
-from tracker.workspace import parse_day
+from tracker.pledges.days import parse_day
 
 
 @pytest.mark.parametrize(

@@ -145,23 +145,6 @@ def test_report_puts_dead_reminders_first(tracker: Tracker) -> None:
     assert json.loads(tracker("report", "weekly", "--format", "json").stdout)["attention"]
 
 
-def test_abandoned_temporary_files_are_cleared(tmp_path: Path) -> None:
-    """A temporary file left by a killed save is removed by a later save once it is an hour old."""
-    import os
-    import time
-
-    from tracker.files import atomic_write
-
-    old = tmp_path / ".2026-W48.md.abc123.tmp"
-    old.write_text("half", encoding="utf-8")
-    os.utime(old, (time.time() - 7200, time.time() - 7200))
-    young = tmp_path / ".2026-W48.md.def456.tmp"
-    young.write_text("in progress elsewhere", encoding="utf-8")
-    atomic_write(tmp_path / "2026-W48.md", "# done\n")
-    assert not old.exists() and young.exists()
-    assert (tmp_path / "2026-W48.md").read_text(encoding="utf-8") == "# done\n"
-
-
 def test_compact_json_splices_the_entries_exactly_as_json_dumps_writes_them(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
     """The streamed report (entries written in chunks, as JSON text) is byte for byte what json.dumps gives."""
     from tracker.render import report as report_formats

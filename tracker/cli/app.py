@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from tracker.errors import EXIT_DATABASE, TrackerError, UsageError
+from tracker.errors import EXIT_DATABASE, EXIT_ERROR, EXIT_USAGE, TrackerError, UsageError
 
 if TYPE_CHECKING:
     from tracker.store.db import Database
@@ -71,7 +71,7 @@ class App:
 
 
 class TrackerGroup(click.Group):
-    """Turns TrackerError into one line on stderr and its documented exit code."""
+    """Turns TrackerError, a failed file operation and a database error into one line on stderr and the exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -80,6 +80,13 @@ class TrackerGroup(click.Group):
             for line in str(exc).splitlines() or [type(exc).__name__]:
                 click.echo(f"error: {line}", err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (`| head`): nothing more to say, and nowhere to say it
+            ctx.exit(EXIT_ERROR)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_ERROR)
         except Exception as exc:
             # sqlite3 is imported only by commands that open the database; --help must not pay for it.
             sqlite3 = sys.modules.get("sqlite3")
@@ -133,7 +140,7 @@ def console() -> Any:
 
 def parse_date(value: str | None, app: App, option: str) -> date:
     """Parse an option date, defaulting to today; refuse dates after today."""
-    from tracker.workspace import past_day
+    from tracker.pledges.days import past_day
 
     if value is None:
         return app.today
@@ -164,3 +171,31 @@ def source_option(value: str | None, option: str) -> str | None:
         return check_source(value)
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from None
+
+
+def undecodable(args: list[str], environ: dict[str, str]) -> str | None:
+    """Return an error line for the first argument or TRACKER_* variable that is not UTF-8 text, else None."""
+    for position, arg in enumerate(args, start=1):
+        if not _is_text(arg):
+            return f"argument {position} ({arg.encode('utf-8', 'surrogateescape')!r}) is not UTF-8 text"
+    for name, value in environ.items():
+        if name.startswith("TRACKER_") and not _is_text(value):
+            return f"{name} is not UTF-8 text"
+    return None
+
+
+def _is_text(value: str) -> bool:
+    # Python keeps bytes that are not UTF-8 as lone surrogates, which no database or file can take.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def refuse_undecodable(args: list[str], environ: dict[str, str]) -> None:
+    """Exit with a usage error (2) before anything runs if an argument or variable is not UTF-8 text."""
+    problem = undecodable(args, environ)
+    if problem:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_USAGE)

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from tracker.cli.app import App, TrackerGroup
+from tracker.cli.app import App, TrackerGroup, refuse_undecodable
 
 COMMANDS = {
     "status": "pledges", "show": "pledges", "history": "pledges", "explain": "pledges", "timeline": "pledges",
@@ -52,4 +52,8 @@ def cli(ctx: click.Context, workspace: str | None, db: str | None) -> None:
 
 def main() -> None:
     """Entry point of the `tracker` console script."""
+    import os
+    import sys
+
+    refuse_undecodable(sys.argv[1:], dict(os.environ))
     cli(prog_name="tracker")

@@ -121,10 +121,10 @@ def explain(app: App, pledge_id: str, indicator_id: str | None, as_json: bool) -
 @pass_app
 def timeline(app: App, start: str | None, end: str | None, as_json: bool) -> None:
     """Draw pledges, milestones and reviews across time."""
+    from tracker.pledges.days import parse_day
     from tracker.render.timeline import draw_lines
     from tracker.views.portfolio import statuses
     from tracker.views.timeline import timeline as lanes
-    from tracker.workspace import parse_day
 
     try:
         wanted = parse_day(start) if start else None, parse_day(end) if end else None

@@ -16,7 +16,7 @@ from tracker.domain.monitor import rules_for
 from tracker.domain.schedule import Deadline
 from tracker.domain.statuses import CLOSED_STATUSES
 from tracker.files import atomic_write_chunks
-from tracker.pledges.dates import parse_fuzzy
+from tracker.pledges.dates import label as fuzzy_label
 from tracker.store import outbox as store_outbox
 from tracker.store.bulk import due_revisions
 from tracker.store.db import Database
@@ -130,12 +130,12 @@ def _capital(what: str) -> str:
 
 def when(d: Deadline) -> str:
     """Return a deadline as people read it: '17 May 2026', or 'by end of 2026 (year precision; deadline 2026-12-31)'."""
-    label = parse_fuzzy(d.text).label()
+    label = fuzzy_label(d.date, d.text, d.precision)
     return label if d.precision == "day" else f"{label} ({d.precision} precision; deadline {d.date.isoformat()})"
 
 
 def _with_period(summary: str, d: Deadline) -> str:
-    return summary if d.precision == "day" else f"{summary} ({parse_fuzzy(d.text).label()})"
+    return summary if d.precision == "day" else f"{summary} ({fuzzy_label(d.date, d.text, d.precision)})"
 
 
 def render(entries: list[Entry], name: str, now: datetime | None = None) -> bytes:

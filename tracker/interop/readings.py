@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import ConflictError, UsageError
+from tracker.pledges.days import past_day
 from tracker.pledges.models import Indicator
 from tracker.pledges.values import check_source, check_text, check_value
 from tracker.store.bulk import definition_of
 from tracker.store.db import Database
 from tracker.store.history import ReadingRow, reading_row
-from tracker.workspace import past_day
 
 REQUIRED = ("pledge", "indicator", "date", "value")
 OPTIONAL = ("source", "note")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 from pathlib import Path
 
 from tracker.errors import WorkspaceError
+from tracker.files import create_new
 
 GITIGNORE = "tracker.db\ntracker.db-*\n*.tmp\n"
 
@@ -23,19 +24,27 @@ def catalog_root() -> Path:
 
 
 def scaffold(directory: Path, with_pledges: bool = True) -> int:
-    """Create tracker.toml, pledges/, reports/ and .gitignore in `directory`; return pledge files copied."""
+    """Create tracker.toml, pledges/, reports/ and .gitignore in `directory`; return pledge files copied.
+
+    Nothing is created through a link: a link under any of these names (even a dangling one) is refused, or, for
+    an existing .gitignore, left as it is.
+    """
     pledges = directory / "pledges"
-    if (directory / "tracker.toml").exists() or (pledges.is_dir() and any(pledges.iterdir())):
-        raise WorkspaceError(f"{directory} already holds a workspace; choose an empty folder")
+    config = directory / "tracker.toml"
+    if os.path.lexists(config) or (pledges.is_dir() and any(pledges.iterdir())):
+        raise WorkspaceError(f"{directory} already holds a workspace (or a link named tracker.toml); choose an empty folder")
+    for folder in (directory, pledges, directory / "reports"):
+        if folder.is_symlink():
+            raise WorkspaceError(f"{folder}: is a symbolic link; `tracker init` creates a workspace only in real folders")
     source = catalog_root()
     pledges.mkdir(parents=True, exist_ok=True)
     (directory / "reports").mkdir(exist_ok=True)
-    shutil.copyfile(source / "tracker.toml", directory / "tracker.toml")
-    if not (directory / ".gitignore").exists():
-        (directory / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    create_new(config, (source / "tracker.toml").read_bytes())
+    if not os.path.lexists(directory / ".gitignore"):
+        create_new(directory / ".gitignore", GITIGNORE.encode("utf-8"))
     copied = 0
     for path in sorted((source / "pledges").glob("*.yaml")):
         if with_pledges or path.name.startswith("_"):
-            shutil.copyfile(path, pledges / path.name)
+            create_new(pledges / path.name, path.read_bytes())
             copied += not path.name.startswith("_")
     return copied

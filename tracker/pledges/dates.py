@@ -6,8 +6,10 @@ import calendar
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from typing import Literal
+
+from tracker.pledges.days import FIRST_YEAR, LAST_YEAR
 
 Precision = Literal["year", "quarter", "month", "day"]
 
@@ -38,19 +40,29 @@ class FuzzyDate:
 
     def label(self) -> str:
         """Return a human label such as 'by end of 2026' or '17 May 2026'."""
-        if self.precision == "day":
-            return f"{self.end.day} {self.end:%b %Y}"
-        if self.precision == "month":
-            return f"by end of {self.end:%b %Y}"
-        return f"by end of {self}"
+        return label(self.end, str(self), self.precision)
 
     def add_years(self, years: int) -> FuzzyDate:
-        """Return the same period shifted by whole years (29 Feb becomes 28 Feb)."""
-        text = str(self)
-        shifted = f"{self.start.year + years}{text[4:]}"
-        if (self.precision, self.start.month, self.start.day) == ("day", 2, 29) and not calendar.isleap(self.start.year + years):
-            shifted = f"{self.start.year + years}-02-28"
-        return parse_fuzzy(shifted)
+        """Return the same period shifted by whole years (29 Feb becomes 28 Feb); it may pass the last supported year.
+
+        Raises ValueError only past the calendar's end (year 9999).
+        """
+        def shift(day: date) -> date:
+            year = day.year + years
+            if not MINYEAR <= year <= MAXYEAR:
+                raise ValueError(f"year {year} is past the calendar's end")
+            return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+        return FuzzyDate(shift(self.end), shift(self.start), self.precision)
+
+
+def label(end: date, text: str, precision: str) -> str:
+    """Return how people read a deadline: '17 May 2026', 'by end of May 2026', 'by end of 2026-Q2'."""
+    if precision == "day":
+        return f"{end.day} {end:%b %Y}"
+    if precision == "month":
+        return f"by end of {end:%b %Y}"
+    return f"by end of {text}"
 
 
 def _period(year: int, first_month: int, months: int) -> tuple[date, date]:
@@ -81,8 +93,8 @@ def parse_fuzzy(value: object) -> FuzzyDate:
 
 def _build(precision: Precision, parts: list[int], text: str) -> FuzzyDate:
     year = parts[0]
-    if not 1900 <= year <= 2200:
-        raise ValueError(f"year out of range (1900-2200) in {text!r}")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"year out of range ({FIRST_YEAR}-{LAST_YEAR}) in {text!r}")
     if precision == "year":
         start, end = _period(year, 1, 12)
     elif precision == "quarter":
@@ -104,8 +116,14 @@ def iso_week_bounds(week: str) -> tuple[date, date]:
     match = re.fullmatch(r"(\d{4})-W(\d{2})", week.strip())
     if not match:
         raise ValueError(f"expected an ISO week such as 2026-W48, got {week!r}")
+    outside = ValueError(f"the week {week!r} is outside the supported years {FIRST_YEAR}-{LAST_YEAR}")
+    if not FIRST_YEAR - 1 <= int(match.group(1)) <= LAST_YEAR + 1:
+        raise outside
     try:
         monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError as exc:
         raise ValueError(f"no such ISO week: {week!r} ({exc})") from None
-    return monday, monday + timedelta(days=6)
+    sunday = monday + timedelta(days=6)
+    if sunday.year < FIRST_YEAR or monday.year > LAST_YEAR:
+        raise outside
+    return monday, sunday

@@ -103,10 +103,10 @@ class Point(Assumable):
 class Thresholds(_Model):
     """Cut-offs of the ratio of observed to required growth, and of yearly growth without a target."""
 
-    on_track: float | None = Field(None, description="ratio at or above which an indicator is on track (default 0.95)")
-    needs_acceleration: float | None = Field(None, description="ratio at or above which it needs acceleration (default 0.6)")
-    growth_on_track: float | None = Field(None, description="yearly growth for on-track without a target (default 0.01)")
-    growth_regressing: float | None = Field(None, description="yearly growth below which it regresses (default -0.01)")
+    on_track: float | None = Field(None, allow_inf_nan=False, description="ratio at or above which an indicator is on track (default 0.95)")
+    needs_acceleration: float | None = Field(None, allow_inf_nan=False, description="ratio at or above which it needs acceleration (default 0.6)")
+    growth_on_track: float | None = Field(None, allow_inf_nan=False, description="yearly growth for on-track without a target (default 0.01)")
+    growth_regressing: float | None = Field(None, allow_inf_nan=False, description="yearly growth below which it regresses (default -0.01)")
 
 
 class Indicator(_Model):

@@ -9,6 +9,11 @@ import math
 import re
 from typing import Protocol
 
+# Numbers people write: ASCII digits, an optional point and exponent. No `1_5`, no `0x10`, no other scripts' digits
+# (`١٢`), no `nan` or `inf`, which float() would all take. At most MAX_DIGITS digits and MAX_MAGNITUDE in size.
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+MAX_DIGITS = 30
+MAX_MAGNITUDE = 1e15
 YES = ("yes", "true")
 NO = ("no", "false")
 
@@ -77,15 +82,34 @@ def check_value(indicator: IndicatorKind, value: object) -> float | str:
     return reject_control(value.strip())
 
 
+def number(value: object) -> float:
+    """Return a number written in a file or typed by a person, or raise ValueError: finite, bounded, ASCII digits only."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"expected a number, got {value!r}")
+    if isinstance(value, str):
+        text = value.strip()
+        if not NUMBER.fullmatch(text):
+            raise ValueError(f"expected a number, got {_short(value)} (write digits 0-9, such as 12, -3.5 or 1e6)")
+        value = text
+    digits = sum(ch.isdigit() for ch in str(value).partition("e")[0].partition("E")[0])
+    if isinstance(value, (int, str)) and digits > MAX_DIGITS:
+        raise ValueError(f"a number of more than {MAX_DIGITS} digits is not accepted, got {_short(str(value))}")
+    result = float(value)
+    if not math.isfinite(result) or abs(result) > MAX_MAGNITUDE:
+        raise ValueError(f"expected a finite number of at most {MAX_MAGNITUDE:.0e} in size, got {_short(str(value))}")
+    return result
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 def _check_number(indicator: IndicatorKind, value: object) -> float:
-    if isinstance(value, bool):
-        raise ValueError(f"indicator {indicator.id!r} is a {indicator.kind}: expected a number, got {value!r}")
+    raw = value.strip().removesuffix("%") if indicator.kind == "percent" and isinstance(value, str) else value
     try:
-        number = float(str(value).strip().rstrip("%") if indicator.kind == "percent" else value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"indicator {indicator.id!r} is a {indicator.kind}: expected a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"indicator {indicator.id!r}: {value!r} is not a finite number")
-    if indicator.kind == "percent" and not 0 <= number <= 100:
+        number_ = number(raw)
+    except ValueError as exc:
+        raise ValueError(f"indicator {indicator.id!r} is a {indicator.kind}: {exc}") from None
+    if indicator.kind == "percent" and not 0 <= number_ <= 100:
         raise ValueError(f"indicator {indicator.id!r} is a percent: expected 0-100, got {value!r}")
-    return number
+    return number_

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from tracker.pledges.values import MAX_DIGITS
+
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 64
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -75,6 +77,8 @@ def scalar(value: str, plain: bool) -> Any:
     if value in _BOOL:
         return _BOOL[value]
     if _INT.fullmatch(value):
+        if len(value.lstrip("+-")) > MAX_DIGITS:
+            raise ValueError(f"a number of more than {MAX_DIGITS} digits is not accepted ({value[:20]}...)")
         return int(value)
     if re.fullmatch(r"0o[0-7]+|0x[0-9a-fA-F]+", value):
         return int(value, 0)
@@ -109,7 +113,11 @@ class _Builder:
             if self.documents > 1:
                 raise YamlProblem(line, "a pledge file holds one YAML document (remove the second ---)")
         elif isinstance(event, yaml.ScalarEvent):
-            self.add(scalar(event.value, event.style in (None, "") and event.implicit[0]), line, event.value)
+            try:
+                resolved = scalar(event.value, event.style in (None, "") and event.implicit[0])
+            except ValueError as exc:
+                raise YamlProblem(line, str(exc)) from None
+            self.add(resolved, line, event.value)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             self.open(Map(line) if isinstance(event, yaml.MappingStartEvent) else Seq(line), line)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):

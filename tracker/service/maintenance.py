@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tracker.domain.warnings import Finding, daemon_finding, outbox_finding
 from tracker.errors import StoreError, TrackerError
+from tracker.files import check_target, replace, temporary
 from tracker.store import upkeep
 from tracker.workspace import Workspace
 
@@ -17,26 +17,34 @@ class BackupExists(TrackerError):
     """The backup target exists and --force was not given."""
 
 
+class BackupRefused(TrackerError):
+    """The backup target is the live database itself, or one of its files."""
+
+
 def backup(db_path: Path, target: Path, force: bool = False) -> int:
     """Copy the live database consistently (VACUUM INTO) to `target`, owner-only; return its size in bytes."""
-    if target.exists() and not force:
+    _refuse_live(db_path, target)
+    if check_target(target) is not None and not force:
         raise BackupExists(f"{target} exists; choose another name or pass --force")
     if not db_path.exists():
         raise StoreError(f"{db_path}: no database to back up")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    old = os.umask(0o077)
+    tmp = temporary(target, private=True)
     try:
         upkeep.copy_into(db_path, tmp)
-        tmp.chmod(0o600)
-        tmp.replace(target)
+        replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    finally:
-        os.umask(old)
     return target.stat().st_size
+
+
+def _refuse_live(db_path: Path, target: Path) -> None:
+    """Refuse the live database, its -wal, -shm and -journal files, and any path that resolves to one of them."""
+    live = {Path(f"{db_path.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+    resolved = target.resolve()
+    same = any(resolved == p or (p.exists() and target.exists() and target.samefile(p)) for p in live)
+    if same:
+        raise BackupRefused(f"{target}: is the live database or one of its files; a backup must go elsewhere")
 
 
 def doctor(workspace: Workspace, now: datetime | None = None) -> list[Finding]:

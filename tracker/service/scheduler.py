@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import logging
 import os
 import signal
+import stat
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -17,6 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker.errors import TrackerError
+from tracker.files import RefusedPath
 from tracker.workspace import Workspace
 
 log = logging.getLogger("tracker.run")
@@ -29,24 +32,31 @@ class AlreadyRunning(TrackerError):
 
 @contextlib.contextmanager
 def workspace_lock(workspace: Workspace) -> Iterator[None]:
-    """Hold an exclusive lock on the workspace for the daemon's lifetime (released by the OS if it dies)."""
+    """Hold an exclusive lock on the workspace for the daemon's lifetime (released by the OS if it dies).
+
+    The lock file is opened without following a link and without truncating: a link planted under its name (git
+    can carry one into a workspace) is refused, and another daemon's PID is only read, never erased.
+    """
     path = workspace.root / LOCK_FILE
-    handle = path.open("a+", encoding="utf-8")
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "another process"
-        handle.close()
-        raise AlreadyRunning(f"a tracker daemon already runs for {workspace.root} (pid {holder}); one per workspace") from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(str(os.getpid()))
-    handle.flush()
-    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise RefusedPath(f"{path}: is a symbolic link; remove it (the daemon's lock is a plain file)") from None
+        raise
+    with os.fdopen(fd, "r+", encoding="utf-8") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise RefusedPath(f"{path}: is not a regular file; remove it (the daemon's lock is a plain file)")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = handle.read(32).strip() or "another process"
+            raise AlreadyRunning(f"a tracker daemon already runs for {workspace.root} (pid {holder}); one per workspace") from None
+        handle.truncate(0)  # ours now: replace the previous daemon's PID
+        handle.write(str(os.getpid()))
+        handle.flush()
         yield
-    finally:
-        handle.close()
 
 
 def build(workspace: Workspace, tick: Callable[[], None], weekly: Callable[[], None]) -> BlockingScheduler:
