@@ -27,6 +27,7 @@ class App:
         self._workspace: Workspace | None = None
         self._db: Database | None = None
         self.today_arg: str | None = None
+        self.file_problems: list[str] = []
 
     @property
     def workspace(self) -> Workspace:
@@ -45,13 +46,17 @@ class App:
         except ValueError as exc:
             raise UsageError(f"--today: {exc}") from None
 
-    def db(self) -> Database:
-        """Open the database and sync changed pledge files into it (once per command)."""
+    def db(self, lenient: bool = False) -> Database:
+        """Open the database and sync changed pledge files into it (once per command).
+
+        `lenient` (monitoring): an invalid pledge file keeps its last valid definition and its problems are kept in
+        `file_problems` for the command to report, instead of stopping the command with exit 3.
+        """
         if self._db is None:
             from tracker.store import sync
 
             today = self.today
-            sync.sync(self.open_db(), self.workspace.pledges_dir, today)
+            self.file_problems = sync.sync(self.open_db(), self.workspace.pledges_dir, today, lenient=lenient).problems
         assert self._db is not None
         return self._db
 

@@ -16,10 +16,11 @@ from tracker.cli.app import App, console, emit_json, json_option, pass_app, toda
 @pass_app
 def remind(app: App, dry_run: bool, as_json: bool) -> None:
     """Run one monitoring tick: plan due reminders and progress alerts, then send what is ready."""
-    from tracker.errors import EXIT_DELIVERY
+    from tracker.errors import EXIT_DELIVERY, EXIT_INVALID_FILES
     from tracker.service.remind import tick
 
-    result = tick(app.db(), app.workspace.settings, app.today, dry_run=dry_run)
+    # An invalid pledge file must not silence every reminder: it keeps its last valid definition, and is named below.
+    result = tick(app.db(lenient=True), app.workspace.settings, app.today, dry_run=dry_run)
     if as_json:
         emit_json(result.as_json())
     elif not (dry_run or result.sent or result.failed or result.dead or result.skipped):
@@ -28,6 +29,10 @@ def remind(app: App, dry_run: bool, as_json: bool) -> None:
         from tracker.render.outbox import tick_text
 
         console().print(tick_text(result.as_json(), result.summary(), dry_run))
+    for problem in app.file_problems:
+        click.echo(f"error: {problem}", err=True)
+    if app.file_problems:
+        raise click.exceptions.Exit(EXIT_INVALID_FILES)
     if result.failed or result.dead:
         raise click.exceptions.Exit(EXIT_DELIVERY)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ class Catalog:
     reviews: dict[str, Review]
 
 
+MAX_FILE_BYTES = 1 << 20
+
+
 def display(path: Path) -> str:
     """Return a path as users should see it: relative to the working directory when possible."""
     try:
@@ -34,12 +38,28 @@ def display(path: Path) -> str:
         return str(path)
 
 
+def read_limited(path: Path) -> bytes:
+    """Return a pledge file's bytes; one over MAX_FILE_BYTES is refused before it is read (FileNotFoundError passes)."""
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise PledgeFileError([f"{display(path)}: cannot read: {exc.strerror}"]) from None
+    if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+        found = max(size, len(raw))
+        raise PledgeFileError([f"{display(path)}:1: the file is {found:,} bytes; a pledge file holds at most {MAX_FILE_BYTES:,} bytes (1 MiB)"])
+    return raw
+
+
 def _read(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8")
+        return read_limited(path).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PledgeFileError([f"{display(path)}:1: file is not UTF-8 text ({exc.reason})"]) from None
-    except OSError as exc:
+    except FileNotFoundError as exc:
         raise PledgeFileError([f"{display(path)}: cannot read: {exc.strerror}"]) from None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,23 +49,36 @@ def _refuse_live(db_path: Path, target: Path) -> None:
 
 
 def doctor(workspace: Workspace, now: datetime | None = None) -> list[Finding]:
-    """Check the database, its schema, the outbox, the daemon, file permissions and the pledge files."""
+    """Check the database, its schema, the outbox, the daemon, file permissions and the pledge files.
+
+    Every check runs even when the database cannot be opened: that one fails with what to do, the others still speak.
+    """
     moment = now or datetime.now(UTC)
     path = workspace.db_path
     if not path.exists():
-        return [Finding("database", "warn", f"{path} does not exist yet; any command creates it")]
-    checks = [_permissions(path), _pending(path)]
+        return [Finding("database", "warn", f"{path} does not exist yet; any command creates it"), _files(workspace)]
+    return [_permissions(path), *_database(path, moment), _files(workspace)]
+
+
+def _database(path: Path, moment: datetime) -> list[Finding]:
     from tracker.store import core
     from tracker.store import outbox as store_outbox
 
-    db = core.open_db(path)
+    before = upkeep.applied_names(path)
+    try:
+        db = core.open_db(path)
+    except StoreError as exc:
+        return [Finding("database", "fail", f"{exc}. {DAMAGED_ADVICE.format(path=path)}")]
     try:
         beat = store_outbox.heartbeat(db, "daemon")
-        checks += [_integrity(path), outbox_finding(store_outbox.outbox_counts(db)), daemon_finding(beat["at"] if beat else None, moment)]
+        return [_pending(before, core.applied_migrations(db)), _integrity(db.conn), outbox_finding(store_outbox.outbox_counts(db)),
+                daemon_finding(beat["at"] if beat else None, moment)]
     finally:
         db.close()
-    checks.append(_files(workspace))
-    return checks
+
+
+DAMAGED_ADVICE = ("Restore the latest backup (`cp BACKUP.db {path}`), or move {path} aside: the next command builds a new "
+                  "database from the pledge files (history recorded only in the old database is then lost)")
 
 
 def _permissions(path: Path) -> Finding:
@@ -74,20 +88,18 @@ def _permissions(path: Path) -> Finding:
     return Finding("permissions", "ok", f"{path} is readable by its owner only ({mode:o})")
 
 
-def _pending(path: Path) -> Finding:
-    from tracker.store import migrations
-
-    names = upkeep.applied_names(path)
-    pending = [name for name in migrations.names() if name not in names]
+def _pending(before: set[str] | None, after: list[str]) -> Finding:
+    """Say whether opening the database applied migrations (`before`: what it had, None when that could not be read)."""
+    pending = [] if before is None else [name for name in after if name not in before]
     if pending:
         return Finding("migrations", "warn", f"{len(pending)} pending ({', '.join(pending)}); they were applied now")
-    return Finding("migrations", "ok", f"schema up to date ({len(names)} migrations)")
+    return Finding("migrations", "ok", f"schema up to date ({len(after)} migrations)")
 
 
-def _integrity(path: Path) -> Finding:
-    problems = upkeep.integrity(path)
+def _integrity(conn: sqlite3.Connection) -> Finding:
+    problems = upkeep.integrity(conn)
     if problems:
-        return Finding("integrity", "fail", "; ".join(problems))
+        return Finding("integrity", "fail", "; ".join(problems) + f". {DAMAGED_ADVICE.format(path='the database')}")
     return Finding("integrity", "ok", "integrity check passed, no foreign-key violations")
 
 

@@ -41,11 +41,15 @@ def save(data: dict[str, Any], folder: Path) -> list[Path]:
 
 
 def scheduled(db: Database, workspace: Workspace, today: date, force: bool = False) -> list[Path]:
-    """Save, once, the weekly report of the ISO week holding yesterday (a Monday run covers the week just ended)."""
+    """Save, once, the weekly report of the last complete ISO week (the one before the week holding `today`).
+
+    Whatever day the run comes (a daemon started on a Tuesday catching up), the week it saves and records as done
+    has ended: a partial week is never recorded, so it is saved in full once it is over.
+    """
     from tracker.store import core
     from tracker.store import outbox as store_outbox
 
-    week = week_of(today - timedelta(days=1))
+    week = week_of(today - timedelta(days=today.weekday() + 1))  # the Sunday before this week
     if store_outbox.report_run(db, week) and not force:
         return []
     data = weekly(db, workspace, today, week)

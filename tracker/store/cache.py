@@ -97,7 +97,8 @@ def day(db: Database, as_of: str, fingerprint: str, compute: Compute) -> Iterato
 
     A complete cache is read in a plain read transaction. Otherwise the missing rows are computed under
     BEGIN IMMEDIATE, and the reads happen before that commits: a write by another process can never leave
-    the caller reading a cache with a pledge missing. A read-only database gets a temporary table instead.
+    the caller reading a cache with a pledge missing. A database that cannot be written (read-only, a full disk)
+    gets a temporary table instead: reads never depend on storing the cache.
     """
     wanted = (as_of, fingerprint)
     db.execute("BEGIN")
@@ -109,7 +110,7 @@ def day(db: Database, as_of: str, fingerprint: str, compute: Compute) -> Iterato
         except sqlite3.OperationalError as exc:
             if db.conn.in_transaction:
                 db.conn.rollback()
-            if "readonly" not in str(exc):
+            if not cannot_store(exc):
                 raise
             with computed_day(db, compute) as reader:
                 yield reader
@@ -117,7 +118,22 @@ def day(db: Database, as_of: str, fingerprint: str, compute: Compute) -> Iterato
     try:
         yield Reader(db, CACHE)
     finally:
+        _commit(db)
+
+
+def cannot_store(exc: sqlite3.OperationalError) -> bool:
+    """Return True for the errors of a database that cannot take writes now: read-only, or its disk full."""
+    return any(s in str(exc) for s in ("readonly", "read-only", "database or disk is full", "disk I/O error"))
+
+
+def _commit(db: Database) -> None:
+    """Commit the cache rows computed for the reads just served; if they cannot be stored, they are simply dropped."""
+    try:
         db.conn.commit()
+    except sqlite3.OperationalError as exc:
+        db.conn.rollback()
+        if not cannot_store(exc):
+            raise
 
 
 @contextlib.contextmanager

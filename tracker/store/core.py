@@ -24,7 +24,12 @@ def utc_now() -> str:
 
 
 def open_db(path: Path) -> Database:
-    """Open (creating it owner-only if new) the database, then apply pending migrations."""
+    """Open (creating it owner-only if new) the database, then apply pending migrations.
+
+    Where it can be read but not written (a full disk, a folder the user cannot write) it is opened read-only, so
+    reading commands still answer; anything that must write then fails with one line.
+    """
+    conn: sqlite3.Connection | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
@@ -32,12 +37,43 @@ def open_db(path: Path) -> Database:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
         db = Database(conn)
         db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = FULL")  # a committed write survives a power cut, not only a crash
         _enable_wal(conn)
         _migrate(db)
+    except sqlite3.OperationalError as exc:
+        if conn is not None:
+            conn.close()
+        if not _cannot_write(exc):
+            raise StoreError(f"{path}: cannot open the database: {exc}") from None
+        return _read_only(path, exc)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open the database: {exc}") from None
     except OSError as exc:
         raise StoreError(f"{path}: cannot create the database: {exc.strerror}") from None
+    return db
+
+
+def _cannot_write(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc)
+    return any(s in text for s in ("disk I/O error", "unable to open database file", "readonly database", "database or disk is full"))
+
+
+def _read_only(path: Path, cause: sqlite3.OperationalError) -> Database:
+    """Open a database that cannot be written, read-only and without the shared-memory file SQLite cannot create.
+
+    That way of reading skips the write-ahead log, so it is used only when the log holds nothing.
+    """
+    wal = Path(f"{path}-wal")
+    if not path.is_file() or (wal.exists() and wal.stat().st_size > 0):
+        raise StoreError(f"{path}: cannot open the database: {cause} (is the disk full, or the folder not writable?)")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+        db = Database(conn)
+        if applied_migrations(db) != list(migrations.names()):
+            conn.close()
+            raise StoreError(f"{path}: cannot open the database to update its schema: {cause}")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open the database: {exc}") from None
     return db
 
 

@@ -51,8 +51,9 @@ def review_refs(db: Database) -> dict[str, list[str]]:
     return {r["path"]: json.loads(r["reviews"]) for r in rows(db, "SELECT path, reviews FROM pledges WHERE removed_at IS NULL")}
 
 
-def apply_sync(db: Database, batch: SyncBatch, today: date, digest: str) -> list[dict[str, Any]]:
-    """Write a validated batch of definitions and the digest of its listing in one transaction; return the revisions."""
+def apply_sync(db: Database, batch: SyncBatch, today: date, digest: str | None) -> list[dict[str, Any]]:
+    """Write a validated batch of definitions and the digest of its listing (None: a file was left out, keep none)
+    in one transaction; return the revisions."""
     now = utc_now()
     revisions: list[dict[str, Any]] = []
     with write_txn(db):

@@ -16,31 +16,36 @@ def copy_into(db_path: Path, target: Path) -> None:
             conn.execute("VACUUM INTO ?", [str(target)])
         finally:
             conn.close()
-        problems = integrity(target)
+        check = sqlite3.connect(target)
+        try:
+            problems = integrity(check)
+        finally:
+            check.close()
     except sqlite3.Error as exc:
         raise StoreError(f"backup failed: {exc}") from None
     if problems:
         raise StoreError(f"the backup did not pass an integrity check: {problems[0]}")
 
 
-def integrity(path: Path) -> list[str]:
-    """Return what `PRAGMA integrity_check` and the foreign-key check find wrong in a database file (nothing: it is sound)."""
-    conn = sqlite3.connect(path)
+def integrity(conn: sqlite3.Connection) -> list[str]:
+    """Return what `PRAGMA integrity_check` and the foreign-key check find wrong (nothing: the database is sound)."""
     try:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
         broken = conn.execute("PRAGMA foreign_key_check").fetchall()
-    finally:
-        conn.close()
+    except sqlite3.DatabaseError as exc:
+        return [f"integrity: {exc}"]
     found = [] if result == ["ok"] else [f"integrity: {'; '.join(result)[:300]}"]
     return found + ([f"foreign-key violations: {len(broken)}"] if broken else [])
 
 
-def applied_names(path: Path) -> set[str]:
-    """Return the names of the tracker migrations a database file has applied, without migrating it."""
+def applied_names(path: Path) -> set[str] | None:
+    """Return the names of the tracker migrations a database file has applied, without migrating it (None: unreadable)."""
     conn = sqlite3.connect(path)
     try:
         return {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'tracker'")}
-    except sqlite3.OperationalError:
-        return set()
+    except sqlite3.OperationalError as exc:
+        return set() if "no such table" in str(exc) else None  # None: the file cannot be read this way
+    except sqlite3.DatabaseError:
+        return None
     finally:
         conn.close()
