@@ -112,6 +112,9 @@ def test_reads_answer_on_a_full_disk(full_disk: Path) -> None:
         assert result.returncode == 0, (args, result.stderr)
     doctor = run_process("doctor", cwd=full_disk, env={"TRACKER_TODAY": "2026-11-24"})
     assert "Traceback" not in doctor.stderr and "integrity" in doctor.stdout
+    saved = run_process("report", "weekly", "--save", cwd=full_disk, env={"TRACKER_TODAY": "2026-11-24"})
+    assert saved.returncode == 1 and saved.stderr.startswith("error: ") and len(saved.stderr.splitlines()) == 1, saved.stderr
+    assert not [p for p in (full_disk / "reports").iterdir() if p.name.endswith(".tmp")], "no half-written file is left"
 
 
 def test_doctor_runs_every_check_on_a_damaged_database(workspace: Path) -> None:
@@ -148,3 +151,22 @@ def test_a_daemon_started_on_a_tuesday_saves_the_last_complete_week_once(workspa
     assert _daemon(workspace, "2026-11-25") == ["2026-W47.md"]
     assert (workspace / "reports" / "2026-W47.md").stat().st_mtime_ns == first
     assert _daemon(workspace, "2026-11-30") == ["2026-W47.md", "2026-W48.md"]
+
+
+def test_a_database_in_a_folder_that_cannot_be_written_is_read(workspace: Path) -> None:
+    """Finding 7: with the folder immutable (nothing can be created in it), status and doctor answer; a write says why."""
+    if not ROOT or shutil.which("chattr") is None:
+        pytest.skip("making a folder immutable needs root and chattr (CI runs as root)")
+    assert run_process("status", cwd=workspace, env={"TRACKER_TODAY": TODAY}).returncode == 0
+    if subprocess.run(["chattr", "+i", str(workspace)], capture_output=True, check=False).returncode:
+        pytest.skip("this file system has no immutable attribute")
+    try:
+        status = run_process("status", cwd=workspace, env={"TRACKER_TODAY": "2026-11-24"})
+        doctor = run_process("doctor", cwd=workspace, env={"TRACKER_TODAY": "2026-11-24"})
+        update = run_process("update", "gcm-implementation-plan", "--status", "stalled", "--note", "n", cwd=workspace,
+                             env={"TRACKER_TODAY": "2026-11-24"})
+    finally:
+        subprocess.run(["chattr", "-i", str(workspace)], check=True)
+    assert status.returncode == 0 and "12 pledges" in status.stdout, status.stderr
+    assert doctor.returncode == 0 and "integrity check passed" in doctor.stdout
+    assert update.returncode == 5 and update.stderr.startswith("error: ") and "Traceback" not in update.stderr
