@@ -9,6 +9,7 @@ import pytest
 from conftest import Tracker
 
 GCM = "pledges/gcm-implementation-plan.yaml"
+HEALTH = "pledges/migrant-health-policy.yaml"  # its due date is a plain `due: 2030` line
 
 
 def _edit(root: Path, old: str, new: str, name: str = GCM) -> None:
@@ -21,12 +22,12 @@ def _edit(root: Path, old: str, new: str, name: str = GCM) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "field", "line"),
     [
-        ("due: 2025\n", "due: 2025-13-45\n", "due", None),
-        ("due: 2025\n", "due: 2025\ndeadline: 2026\n", "deadline", None),
-        ("report_every_days: 90\n", "report_every_days: often\n", "report_every_days", None),
-        ("due: 2025\n", "due: 2025\ndue: 2026\n", None, None),
+        ("due: 2030\n", "due: 2025-13-45\n", "due", None),
+        ("due: 2030\n", "due: 2030\ndeadline: 2026\n", "deadline", None),
+        ("report_every_days: 180\n", "report_every_days: often\n", "report_every_days", None),
+        ("due: 2030\n", "due: 2030\ndue: 2026\n", None, None),
         ("title: ", "title: [unclosed\n", None, None),
-        ("due: 2025\n", "due: !!python/object/apply:os.system ['echo hacked']\n", None, None),
+        ("due: 2030\n", "due: !!python/object/apply:os.system ['echo hacked']\n", None, None),
     ],
     ids=["bad-date", "unknown-field", "wrong-type", "duplicate-key", "yaml-syntax", "yaml-tag"],
 )
@@ -34,12 +35,12 @@ def test_broken_pledge_file_exits_3_with_file_and_line(tracker: Tracker, old: st
     """Every command refuses a broken file with file:line, exit 3, and leaves the database as it was."""
     assert tracker("update", "mine-action-csdg", "--status", "in-progress", "--note", "before").exit_code == 0
     before = tracker.db_dump()
-    _edit(tracker.root, old, new)
+    _edit(tracker.root, old, new, HEALTH)
     for command in (["status"], ["validate"], ["sync"], ["update", "mine-action-csdg", "--status", "stalled", "--note", "x"]):
         result = tracker(*command)
         assert result.exit_code == 3, (command, result.stdout, result.stderr)
         first = result.stderr.splitlines()[0]
-        assert re.match(r"error: .*gcm-implementation-plan\.yaml:\d+: ", first), first
+        assert re.match(r"error: .*migrant-health-policy\.yaml:\d+: ", first), first
         if field:
             assert f": {field}: " in first
         assert "Traceback" not in result.stderr
@@ -48,11 +49,11 @@ def test_broken_pledge_file_exits_3_with_file_and_line(tracker: Tracker, old: st
 
 def test_error_line_points_at_the_bad_value(tracker: Tracker) -> None:
     """The reported line is the line of the offending key."""
-    text = (tracker.root / GCM).read_text(encoding="utf-8")
-    due_line = text.splitlines().index("due: 2025") + 1
-    _edit(tracker.root, "due: 2025\n", "due: 2025-02-30\n")
+    text = (tracker.root / HEALTH).read_text(encoding="utf-8")
+    due_line = text.splitlines().index("due: 2030") + 1
+    _edit(tracker.root, "due: 2030\n", "due: 2025-02-30\n", HEALTH)
     result = tracker("validate")
-    assert f"gcm-implementation-plan.yaml:{due_line}: due: not a calendar date" in result.stderr
+    assert f"migrant-health-policy.yaml:{due_line}: due: not a calendar date" in result.stderr
 
 
 def test_unknown_review_reference_is_reported(tracker: Tracker) -> None:

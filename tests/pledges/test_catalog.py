@@ -52,11 +52,13 @@ def test_every_seed_is_used() -> None:
 
 
 def test_the_three_imrf_pledges_are_there() -> None:
-    """The three IMRF pledges are reviewed at the IMRF; the GCM plan is due at the end of 2025."""
+    """The three IMRF pledges are reviewed at the IMRF; the GCM plan, with its two-year Action Plan, is due at the end of 2027."""
     catalog = load_folder(REPO / "pledges")
     imrf = {p.id for p in catalog.pledges.values() if "imrf" in p.reviews}
     assert {"gcm-implementation-plan", "migrant-health-policy", "children-on-the-move-civil-documentation"} <= imrf
-    assert catalog.pledges["gcm-implementation-plan"].due.date.end.isoformat() == "2025-12-31"
+    gcm = catalog.pledges["gcm-implementation-plan"]
+    assert gcm.due.date.end.isoformat() == "2027-12-31" and gcm.due.assumed
+    assert all(m.due.end <= gcm.due.date.end for m in gcm.milestones), "its milestones fall within its due date"
 
 
 def test_assumed_dates_carry_reasons() -> None:

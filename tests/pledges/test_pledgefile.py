@@ -75,12 +75,12 @@ def test_validate_and_doctor_count_what_they_checked(tracker: Tracker) -> None:
     """`validate` and `doctor` check the files without keeping them, and still say how many were valid."""
     result = tracker("validate")
     assert result.exit_code == 0
-    assert result.stdout.strip() == "ok: 12 pledges and 3 reviews are valid"
+    assert result.stdout.strip() == "ok: 14 pledges and 3 reviews are valid"
     assert tracker("status").exit_code == 0  # doctor checks a database that exists
     doctor = tracker("doctor", "--json")
     checks = {c["check"]: c["detail"] for c in json.loads(doctor.stdout)}
-    assert checks["pledge files"] == "12 pledges and 3 reviews are valid"
-    assert check_folder(tracker.root / "pledges") == (12, 3)
+    assert checks["pledge files"] == "14 pledges and 3 reviews are valid"
+    assert check_folder(tracker.root / "pledges") == (14, 3)
 
 
 def test_the_folder_digest_skips_what_is_not_a_pledge_file(tmp_path: Path) -> None:

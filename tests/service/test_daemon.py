@@ -8,13 +8,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import mail
 import pytest
 from click.testing import CliRunner
+from daemons import start_daemon as _start
+from daemons import wait_for as _wait_for
 
 from tracker.cli.main import cli
 from tracker.service.scheduler import build
@@ -22,27 +23,6 @@ from tracker.service.weekly import due_for_weekly
 from tracker.workspace import open_workspace
 
 smtp, webhook = mail.smtp, mail.webhook
-
-
-def _start(ws: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "tracker", "run"], cwd=ws, env={**os.environ, **env},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def _wait_for(proc: subprocess.Popen[str], needle: str, limit: float = 60.0) -> list[str]:
-    """Read the daemon's log lines until one contains `needle` (a timer kills it if it never comes)."""
-    timer = threading.Timer(limit, proc.kill)
-    timer.start()
-    lines = []
-    try:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.append(line)
-            if needle in line:
-                return lines
-    finally:
-        timer.cancel()
-    raise AssertionError(f"the daemon never logged {needle!r}: {''.join(lines)}")
 
 
 def test_daemon_ticks_saves_the_report_refuses_a_twin_and_stops_on_sigterm(workspace: Path, smtp: tuple[mail.Inbox, str]) -> None:

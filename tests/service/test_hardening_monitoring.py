@@ -167,6 +167,6 @@ def test_a_database_in_a_folder_that_cannot_be_written_is_read(workspace: Path) 
                              env={"TRACKER_TODAY": "2026-11-24"})
     finally:
         subprocess.run(["chattr", "-i", str(workspace)], check=True)
-    assert status.returncode == 0 and "12 pledges" in status.stdout, status.stderr
+    assert status.returncode == 0 and "14 pledges" in status.stdout, status.stderr
     assert doctor.returncode == 0 and "integrity check passed" in doctor.stdout
     assert update.returncode == 5 and update.stderr.startswith("error: ") and "Traceback" not in update.stderr

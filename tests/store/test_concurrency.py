@@ -12,7 +12,8 @@ from pathlib import Path
 
 import mail
 import pytest
-from test_daemon import _start, _wait_for
+from daemons import start_daemon as _start
+from daemons import wait_for as _wait_for
 
 smtp = mail.smtp
 WRITER = """

@@ -57,7 +57,7 @@ def _same(root: Path, day: date = DAY) -> list[dict[str, object]]:
 def test_every_kind_of_change_reaches_the_cached_status(tracker: Tracker) -> None:
     """Updates, readings, completions, edited pledge files, the review calendar, settings and the day all show."""
     first = _same(tracker.root)
-    assert _cached_rows(tracker.root) == len(first) == 12
+    assert _cached_rows(tracker.root) == len(first) == 14
     steps = [
         lambda: tracker("update", GCM, "--status", "stalled", "--note", "funding gap"),
         lambda: tracker("record", MINES, "contaminated-area-remaining", "100", "--date", "2026-11-01"),
@@ -137,7 +137,7 @@ def test_a_repeated_tick_with_nothing_new_is_quiet_until_something_changes(track
         assert tracker("update", GCM, "--status", "stalled", "--note", "n").exit_code == 0
         assert store_outbox.data_version(db) > version
         tick(db, ws.settings, DAY)
-        assert _cached_rows(tracker.root) == 12
+        assert _cached_rows(tracker.root) == 14
         assert db.execute("SELECT tick_mark FROM cache_state").fetchone()[0] != mark
     finally:
         db.close()

@@ -25,15 +25,15 @@ def test_due_date_change_records_a_revision(tracker: Tracker) -> None:
     tracker("status")
     path = tracker.root / "pledges" / "gcm-implementation-plan.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("due: 2025\n", "due: 2026-06\n", 1).replace("value: 3", "value: 2", 1)
+    text = text.replace("due:\n  date: 2027\n", "due:\n  date: 2026-06\n", 1).replace("value: 3", "value: 2", 1)
     path.write_text(text, encoding="utf-8")
     assert tracker("status", today="2026-11-24").exit_code == 0
     events = json.loads(tracker("history", "gcm-implementation-plan", "--json").stdout)
     revisions = [e for e in events if e["kind"] == "revision"]
-    assert {"item_kind": "pledge", "item": "gcm-implementation-plan", "field": "due", "old": "2025", "new": "2026-06"}.items() <= revisions[0].items()
+    assert {"item_kind": "pledge", "item": "gcm-implementation-plan", "field": "due", "old": "2027", "new": "2026-06"}.items() <= revisions[0].items()
     assert revisions[0]["date"] == "2026-11-24"
     assert any(r["field"] == "target" and r["old"].startswith("3") and r["new"].startswith("2") for r in revisions)
-    assert "pledge gcm-implementation-plan due: 2025 → 2026-06" in tracker("history", "gcm-implementation-plan").stdout
+    assert "pledge gcm-implementation-plan due: 2027 → 2026-06" in tracker("history", "gcm-implementation-plan").stdout
 
 
 def test_unchanged_files_are_not_parsed_again(tracker: Tracker, monkeypatch) -> None:  # type: ignore[no-untyped-def]

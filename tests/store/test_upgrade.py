@@ -46,7 +46,9 @@ def test_the_upgraded_database_serves_the_cli(workspace: Path, tracker: Tracker)
     """History, readings and completions written under v1 show through today's commands."""
     shutil.copyfile(V1, workspace / "tracker.db")
     events = json.loads(tracker("history", "gcm-implementation-plan", "--json").stdout)
-    assert [e["kind"] for e in events] == ["revision", "reading", "update", "done"]
+    assert [e["kind"] for e in events] == ["revision", "reading", "update", "done", "revision"]
+    # The last is today's: the catalog has since moved the plan's due date, from 2025 to 2027 (with its Action Plan).
+    assert {k: events[-1][k] for k in ("field", "old", "new")} == {"field": "due", "old": "2025", "new": "2027"}
     detail = json.loads(tracker("show", "mine-action-csdg", "--json").stdout)
     assert [r["value"] for r in detail["indicators"][0]["readings"]] == [1200.0, 1050.5, 930.0]
 

@@ -24,6 +24,17 @@ class PledgeAssessment:
     progress_basis: str | None = None
     last_reading: str | None = None
 
+    @property
+    def unmeasured(self) -> list[str]:
+        """Return the titles of the indicators without data to assess (no-data)."""
+        return [self.labels[i]["title"] for i, a in self.indicators.items() if a.verdict == "no-data"]
+
+    @property
+    def coverage(self) -> str | None:
+        """Return how many indicators are measured, when not all are: '1 of 2 indicators measured'."""
+        unmeasured, total = len(self.unmeasured), len(self.indicators)
+        return f"{total - unmeasured} of {total} indicators measured" if unmeasured and total else None
+
 
 @functools.lru_cache(maxsize=256)
 def _thresholds_of(items: tuple[tuple[str, float], ...]) -> Thresholds:
@@ -73,6 +84,8 @@ def assess_rows(rows: list[dict[str, Any]], today: date, defaults: dict[str, flo
         pledge.labels[row["id"]] = {"title": row["title"], "unit": row["unit"], "kind": row["kind"], "direction": row["direction"]}
     for pledge in result.values():
         pledge.assessed = combine([a.verdict for a in pledge.indicators.values()])
+        if pledge.assessed == "achieved" and pledge.unmeasured:
+            pledge.assessed = "on-track"  # what is measured is met, but a pledge is not achieved while part of it is unmeasured
         shares = [a.progress for a in pledge.indicators.values() if a.progress is not None]
         if shares:
             pledge.progress, pledge.progress_basis = max(0.0, sum(shares) / len(shares)), "indicators"
@@ -85,14 +98,15 @@ def milestone_progress(pledge: PledgeAssessment, done: int, total: int) -> None:
         pledge.progress, pledge.progress_basis = done / total, "milestones"
 
 
-def pledge_health(row: dict[str, Any], schedule: str, days_left: int | None, assessed: str, last_evidence: str | None, today: date) -> Health:
-    """Return the health verdict of a pledge row given its lenses."""
+def pledge_health(row: dict[str, Any], schedule: str, days_left: int | None, assessed: str, last_evidence: str | None, today: date,
+                  unmeasured: tuple[str, ...] = ()) -> Health:
+    """Return the health verdict of a pledge row given its lenses (and the titles of its indicators without data)."""
     started = parse_fuzzy(row["start_text"]).start if row["start_text"] else None
     lenses = Lenses(
         reported=row["reported_status"], assessed=assessed, schedule=schedule,
         last_evidence=date.fromisoformat(last_evidence) if last_evidence else None,
         report_every_days=row["report_every_days"], started=started,
-        overdue_days=-days_left if days_left is not None and days_left < 0 else 0,
+        overdue_days=-days_left if days_left is not None and days_left < 0 else 0, unmeasured=unmeasured,
     )
     return health(lenses, today)
 

@@ -22,6 +22,7 @@ class Lenses:
     report_every_days: int | None
     started: date | None
     overdue_days: int = 0
+    unmeasured: tuple[str, ...] = ()  # titles of the indicators without data, when others have some
 
 
 @dataclass
@@ -81,6 +82,8 @@ def health(lenses: Lenses, today: date) -> Health:
         verdict, reasons = "at-risk", at_risk + [f"discrepancy: {f}" for f in flags]
     elif lenses.reported is None and lenses.assessed == "no-data":
         verdict, reasons = "unknown", ["no status reported and no indicator data"]
+    elif lenses.unmeasured:
+        verdict, reasons = "unknown", [_unmeasured(lenses.unmeasured), *_good(lenses)]
     else:
         verdict, reasons = "good", _good(lenses)
     return Health(verdict, bool(flags), reasons, flags, stale=_stale(lenses, today) is not None)
@@ -104,6 +107,11 @@ def _at_risk(lenses: Lenses) -> list[str]:
     if lenses.schedule == "due-soon" and lenses.assessed not in ("achieved", "on-track"):
         reasons.append("due soon without data showing it on track")
     return reasons
+
+
+def _unmeasured(titles: tuple[str, ...]) -> str:
+    shown = "; ".join(titles[:3]) + (f"; and {len(titles) - 3} more" if len(titles) > 3 else "")
+    return f"no data yet for {len(titles)} indicator{'' if len(titles) == 1 else 's'}: {shown}"
 
 
 def _good(lenses: Lenses) -> list[str]:

@@ -29,6 +29,8 @@ Framework = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]*:[A-Za-z0-9.\-]
 Kind = Literal["number", "percent", "yes-no", "qualitative"]
 Direction = Literal["increase", "decrease"]
 Method = Literal["auto", "cagr-ratio", "linear"]
+# What a catalog entry is: a commitment someone made, a request someone made of another, or an announced event.
+EntryKind = Literal["pledge", "request", "event"]
 
 
 class _Model(BaseModel):
@@ -129,7 +131,19 @@ class Indicator(_Model):
         for point in (self.baseline, self.target):
             if point is not None:
                 check_value(self, point.value)
+        self._target_ahead()
         return self
+
+    def _target_ahead(self) -> None:
+        """Refuse a target on the wrong side of the baseline: it would make moving away from it look like progress."""
+        if self.kind not in ("number", "percent") or self.baseline is None or self.target is None:
+            return
+        base, goal = check_value(self, self.baseline.value), check_value(self, self.target.value)
+        assert isinstance(base, float) and isinstance(goal, float)
+        if (self.direction == "increase" and goal < base) or (self.direction == "decrease" and goal > base):
+            side = "below" if self.direction == "increase" else "above"
+            raise ValueError(f"the target {self.target.value} is {side} the baseline {self.baseline.value}, but the direction is "
+                             f"{self.direction}: fix the target, or the direction")
 
 
 
@@ -155,9 +169,11 @@ class Pledge(_Model):
     """One commitment, read from `pledges/<id>.yaml` (the id is the file stem)."""
 
     id: Slug
+    kind: EntryKind = Field("pledge", description="pledge (a commitment) | request (one party asked another) | event (an announced meeting)")
     title: Line
     summary: Annotated[str, Field(max_length=10000)] | None = None
-    owner: Line
+    owner: Line = Field(description="who is responsible; for a request, the party asked")
+    requested_by: Line | None = Field(None, description="for a request: who asked")
     contacts: list[Email] = Field(default_factory=list)
     escalation: list[Email] = Field(default_factory=list)
     partners: list[Line] = Field(default_factory=list)
@@ -181,6 +197,8 @@ class Pledge(_Model):
                 seen.add(item.id)
         if self.start and self.start.date.start > self.due.date.end:
             raise ValueError(f"start {self.start.date} is after due {self.due.date}")
+        if (self.kind == "request") != (self.requested_by is not None):
+            raise ValueError("a request names who asked (requested_by), and only a request does")
         return self
 
     def milestone(self, milestone_id: str) -> Milestone | None:

@@ -322,12 +322,22 @@ def _discrepancy(pledge: Row) -> Html:
 
 
 def _pledge_row(p: Row) -> list[Html]:
+    kind = p.get("kind") or "pledge"
+    title = p.get("title") if kind == "pledge" else f"[{kind}] {p.get('title')}"
     return [
-        _pledge_cell(p.get("id"), p.get("title")), esc(p.get("owner")), join([health_badge(p.get("health")), _reasons(_health_reasons(p))]),
-        _status(p.get("assessed_status"), VERDICT_CLASS), _status(p.get("schedule_status"), SCHEDULE_CLASS),
+        _pledge_cell(p.get("id"), title), esc(p.get("owner")), join([health_badge(p.get("health")), _reasons(_health_reasons(p))]),
+        join([_status(p.get("assessed_status"), VERDICT_CLASS), _coverage(p)]), _status(p.get("schedule_status"), SCHEDULE_CLASS),
         _status(p.get("reported_status"), {"stalled": "bad", "missed": "bad"}, "not reported"), _progress(p.get("progress")),
         _next_deadline(p.get("next_deadline")), _discrepancy(p),
     ]
+
+
+def _coverage(p: Row) -> Html:
+    """Say how many indicators are measured, when only some are."""
+    measured, total = p.get("indicators_measured"), p.get("indicators_total")
+    if not isinstance(measured, int) or not isinstance(total, int) or not 0 < measured < total:
+        return Html("")
+    return el("div", esc(f"{measured} of {total} indicators measured"), class_="sub")
 
 
 PLEDGE_ROWS = 200

@@ -28,7 +28,7 @@ def status_rows(db: Database, today: date, pledge_id: str | None = None, pledge_
                 ORDER BY u.date DESC, u.id DESC LIMIT 1) AS reported_status,
                (SELECT u.date FROM status_updates u WHERE u.pledge_id = p.id AND u.date <= :t
                 ORDER BY u.date DESC, u.id DESC LIMIT 1) AS reported_on,
-               p.report_every_days, p.start_text
+               p.report_every_days, p.start_text, coalesce(json_extract(p.definition, '$.kind'), 'pledge') AS kind
         FROM pledges p WHERE p.removed_at IS NULL {_scope("p.id", pledge_id, pledge_ids)}
         """,
         {"t": today.isoformat(), "p": pledge_id, "ids": json.dumps(pledge_ids or [])},

@@ -75,9 +75,10 @@ def _complete(item: _Scheduled, assessed: PledgeAssessment, today: date) -> Pled
     done = sum(1 for m in milestones if m["done_on"])
     milestone_progress(assessed, done, len(milestones))
     evidence = max([p["reported_on"] or "", assessed.last_reading or "", *(m["done_on"] or "" for m in milestones)]) or None
-    verdict = pledge_health(p, lens.status, lens.days_left, assessed.assessed, evidence, today)
+    partial = tuple(assessed.unmeasured) if assessed.assessed != "no-data" else ()
+    verdict = pledge_health(p, lens.status, lens.days_left, assessed.assessed, evidence, today, partial)
     row = {
-        "id": p["id"], "title": p["title"], "owner": p["owner"], "frameworks": json.loads(p["frameworks"]),
+        "id": p["id"], "kind": p["kind"], "title": p["title"], "owner": p["owner"], "frameworks": json.loads(p["frameworks"]),
         "reported_status": p["reported_status"], "reported_on": p["reported_on"],
         "schedule_status": lens.status,
         "next_deadline": lens.next_deadline.as_json(today) if lens.next_deadline else None,
@@ -86,6 +87,7 @@ def _complete(item: _Scheduled, assessed: PledgeAssessment, today: date) -> Pled
         "assessed_status": assessed.assessed, "health": verdict.verdict, "health_reasons": verdict.reasons,
         "progress": None if assessed.progress is None else round(assessed.progress, 4), "progress_basis": assessed.progress_basis,
         "discrepancy": verdict.discrepancy, "discrepancies": verdict.discrepancies, "last_evidence": evidence,
+        "indicators_measured": len(assessed.indicators) - len(assessed.unmeasured), "indicators_total": len(assessed.indicators),
     }
     trends = [trend(i, a, assessed.labels[i]) for i, a in assessed.indicators.items()]
     chartable = any(a.inputs.get("points_used") for a in assessed.indicators.values())
@@ -111,7 +113,8 @@ def pledge_detail(db: Database, pledge_id: str, today: date, settings: Settings)
                                           "assessed_status", "health", "health_reasons", "progress", "discrepancy", "discrepancies",
                                           "last_evidence")}
     return {
-        "id": pledge_id, "title": row["title"], "summary": spec.get("summary"), "owner": row["owner"],
+        "id": pledge_id, "kind": spec.get("kind", "pledge"), "title": row["title"], "summary": spec.get("summary"),
+        "owner": row["owner"], "requested_by": spec.get("requested_by"),
         "contacts": spec["contacts"], "escalation": spec["escalation"], "partners": spec["partners"],
         "frameworks": spec["frameworks"], "start": spec["start"], "due": spec["due"], **lenses,
         "report_every_days": spec["report_every_days"],
@@ -172,7 +175,7 @@ def history(db: Database, pledge_id: str) -> list[dict[str, Any]]:
 
 
 # Part of the fingerprint: change it whenever what a cached status holds, or how it is computed, changes.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def fingerprint(settings: Settings) -> str:
