@@ -7,7 +7,6 @@ writing the pledge file and its readings `iati_save`'s.
 from __future__ import annotations
 
 import contextlib
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,20 +15,26 @@ from xml.etree import ElementTree as ET  # types only: every parse goes through 
 
 from tracker.errors import UsageError
 from tracker.interop.iati_xml import (
+    DATE_TYPE_NAMES,
     END_TYPES,
     INDICATOR_ID_MAX,
+    LINE_MAX,
     MEASURE_KIND,
     MEASURE_NAMES,
-    OWN_VOCABULARY,
     START_TYPES,
     SUMMARY_MAX,
     TEXT_MAX,
     clean,
     identifier_of,
+    iso_day,
     lang_of,
+    location_ref,
     narrative,
     org_name,
+    own_code,
     partners_of,
+    plain_number,
+    recipient_country,
     slug,
     summary_of,
     truncate,
@@ -40,10 +45,8 @@ from tracker.pledges.yamldump import dump_yaml
 
 READING_SOURCE = "{file}: IATI result actual"
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_INTEGER = re.compile(r"[+-]?\d{1,15}")
-_XSD_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?")
 _YES, _NO = ("yes", "true"), ("no", "false")
+_COUNTS = ("earlier_targets", "disaggregated", "located", "empty", "future", "qualitative")
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,16 @@ class Imported:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Context:
+    """What every indicator of one activity is mapped with, and the warnings and counts it collects."""
 
-
-
-
+    lang: str | None
+    activity_title: str | None
+    country: str | None
+    problems: list[str]
+    warnings: list[str]
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_COUNTS, 0))
 
 
 def to_pledge(activity: ET.Element, file_name: str, pledge_id: str | None, today: date) -> Imported:
@@ -86,16 +95,17 @@ def to_pledge(activity: ET.Element, file_name: str, pledge_id: str | None, today
     owner = org_name(activity.find("reporting-org"), lang)
     if not owner:
         problems.append(f"{file_name}: the activity has no reporting-org narrative or @ref to use as the owner")
-    indicators, readings, period_ends = _indicators(activity, lang, file_name, today, problems, warnings)
+    context = _Context(lang, title, recipient_country(activity), problems, warnings)
+    indicators, readings, period_ends = _indicators(activity, file_name, today, context)
     if problems:
         raise UsageError("\n".join([*problems, "nothing was imported"]))
     assert title and owner
     pid = _pledge_id(pledge_id, identifier, file_name)
-    data: dict[str, Any] = {"title": truncate(title, TEXT_MAX)}
+    data: dict[str, Any] = {"title": truncate(title, LINE_MAX)}
     summary = summary_of(activity, lang)
     if summary:
         data["summary"] = truncate(summary, SUMMARY_MAX)
-    data["owner"] = truncate(owner, TEXT_MAX)
+    data["owner"] = truncate(owner, LINE_MAX)
     partners = partners_of(activity, lang, owner)
     if partners:
         data["partners"] = partners
@@ -103,7 +113,7 @@ def to_pledge(activity: ET.Element, file_name: str, pledge_id: str | None, today
     if start:
         data["start"] = start
     data["due"] = due
-    data["sources"] = [{"document": truncate(clean(file_name), TEXT_MAX), "quote": truncate(title, TEXT_MAX)}]
+    data["sources"] = [{"document": truncate(clean(file_name), LINE_MAX), "quote": truncate(title, TEXT_MAX)}]
     if indicators:
         data["indicators"] = indicators
     header = (f"# Imported by `tracker import iati` on {today.isoformat()} from {clean(file_name)}, "
@@ -123,25 +133,24 @@ def _pledge_id(wanted: str | None, identifier: str, file_name: str) -> str:
 
 
 def _indicators(
-    activity: ET.Element, lang: str | None, file_name: str, today: date, problems: list[str], warnings: list[str]
+    activity: ET.Element, file_name: str, today: date, context: _Context
 ) -> tuple[list[dict[str, Any]], list[Reading], list[date]]:
     specs: list[dict[str, Any]] = []
     readings: list[Reading] = []
     period_ends: list[date] = []
     taken: set[str] = set()
-    counts = {"earlier_targets": 0, "disaggregated": 0, "future": 0, "qualitative": 0}
     for r_index, result in enumerate(activity.findall("result"), 1):
-        result_title = narrative(result.find("title"), lang)
+        result_title = narrative(result.find("title"), context.lang)
         for i_index, indicator in enumerate(result.findall("indicator"), 1):
+            own = narrative(indicator.find("title"), context.lang)
             where = f"{file_name}: result {r_index}, indicator {i_index}"
-            title = narrative(indicator.find("title"), lang) or result_title
-            if title:
-                where += f" ({truncate(title, 60)!r})"
-            mapped = _indicator(indicator, lang, title, where, problems, warnings, counts)
+            if own or result_title:
+                where += f" ({truncate(own or result_title or '', 60)!r})"
+            mapped = _indicator(indicator, _title(indicator, result_title, own, context), where, context)
             if mapped is None:
                 continue
             spec, periods = mapped
-            base = _own_code(indicator) or slug(spec["title"], INDICATOR_ID_MAX) or f"indicator-{len(specs) + 1}"
+            base = own_code(indicator) or slug(own or result_title or spec["title"], INDICATOR_ID_MAX) or f"indicator-{len(specs) + 1}"
             spec = {"id": unique(base, taken), **spec}
             specs.append(spec)
             for end, value, note in periods:
@@ -149,11 +158,26 @@ def _indicators(
                 if value is None:
                     continue
                 if end > today:
-                    counts["future"] += 1
+                    context.counts["future"] += 1
                     continue
                 readings.append(Reading(spec["id"], value, end, note))
-    _summarise(counts, warnings, today)
+    _summarise(context.counts, context.warnings, today)
     return specs, readings, period_ends
+
+
+def _title(indicator: ET.Element, result_title: str | None, own: str | None, context: _Context) -> str | None:
+    """Return `Result title — indicator title: indicator description`, leaving out what repeats or is missing.
+
+    Publishers often give the meaning only in the result title or the indicator description (`DD2`, `Indicator 2.1.1`).
+    """
+    parts = [t for t in (result_title, own) if t]
+    if own and result_title in (own, context.activity_title):
+        parts = [own]
+    text = " — ".join(parts)
+    description = narrative(indicator.find("description"), context.lang)
+    if description and description.casefold() not in text.casefold():
+        text = f"{text}: {description}" if text else description
+    return truncate(text, LINE_MAX) if text else None
 
 
 def _summarise(counts: dict[str, int], warnings: list[str], today: date) -> None:
@@ -163,35 +187,43 @@ def _summarise(counts: dict[str, int], warnings: list[str], today: date) -> None
     if counts["earlier_targets"]:
         warnings.append(f"{counts['earlier_targets']} earlier period target(s) not kept: a pledge indicator has one target, "
                         "the last period's")
+    if counts["located"]:
+        warnings.append(f"{counts['located']} value(s) given for a single location taken as the total (the only value, "
+                        "or the one of the activity's recipient country)")
     if counts["disaggregated"]:
         warnings.append(f"{counts['disaggregated']} disaggregated value(s) (with location or dimension) skipped: only totals are kept")
+    if counts["empty"]:
+        warnings.append(f"{counts['empty']} target(s) or actual(s) without @value or comment skipped")
     if counts["future"]:
         warnings.append(f"{counts['future']} actual(s) of periods ending after today ({today}) skipped; import again once they have ended")
 
 
 def _indicator(
-    indicator: ET.Element, lang: str | None, title: str | None, where: str,
-    problems: list[str], warnings: list[str], counts: dict[str, int],
+    indicator: ET.Element, title: str | None, where: str, context: _Context
 ) -> tuple[dict[str, Any], list[tuple[date, Any, str | None]]] | None:
     """Return an indicator spec and its periods (end, actual value, note), or None after recording a problem."""
-    measure = (indicator.get("measure") or "").strip()
-    if not measure:
-        problems.append(f"{where}: @measure is missing; IATI 2.03 requires it (1 unit, 2 percentage, 3 nominal, "
-                        "4 ordinal, 5 qualitative) and guessing it would invent data")
+    measure, warnings, counts = indicator.get("measure"), context.warnings, context.counts
+    if measure is None:
+        context.problems.append(f"{where}: @measure is missing; IATI 2.03 requires it (1 unit, 2 percentage, 3 nominal, "
+                                "4 ordinal, 5 qualitative) and guessing it would invent data")
         return None
     if not title:
-        problems.append(f"{where}: the indicator has no title narrative")
+        context.problems.append(f"{where}: the indicator has no title narrative")
         return None
+    measure = measure.strip()
+    if not measure:  # published as measure="": the schema's default reading, unit
+        warnings.append(f"{where}: empty @measure taken as 1 (unit)")
+        measure = "1"
     code = measure if measure in MEASURE_KIND else MEASURE_NAMES.get(measure.lower())
     if code is None:
         warnings.append(f"{where}: unknown @measure {truncate(measure, 40)!r}; imported as qualitative")
     kind = MEASURE_KIND.get(code or "5", "qualitative")
     textual = kind == "qualitative"
-    baseline = _baseline(indicator, lang, textual, where, warnings, counts)
-    target, periods = _periods(indicator, lang, textual, where, warnings, counts)
+    baseline = _baseline(indicator, textual, where, context)
+    target, periods = _periods(indicator, textual, where, context)
     values = [v for v in (baseline[0] if baseline else None, target[0] if target else None, *(p[1] for p in periods)) if v is not None]
     unit = None
-    if kind in ("number", "percent") and any(_number(v) is None for v in values):
+    if kind in ("number", "percent") and any(plain_number(v) is None for v in values):
         kind = "qualitative"
         counts["qualitative"] += 1
     if kind == "percent" and any(not 0 <= float(v) <= 100 for v in values):
@@ -199,7 +231,7 @@ def _indicator(
         warnings.append(f"{where}: percentage values outside 0-100; imported as a number with unit %")
     if code == "3" and values and all(v.lower() in _YES + _NO for v in values):
         kind = "yes-no"
-    spec: dict[str, Any] = {"title": truncate(title, TEXT_MAX), "kind": kind}
+    spec: dict[str, Any] = {"title": title, "kind": kind}
     if unit:
         spec["unit"] = unit
     spec["direction"] = _direction(indicator.get("ascending"), where, warnings)
@@ -208,15 +240,6 @@ def _indicator(
     if target:
         spec["target"] = {"value": _typed(target[0], kind), "date": target[1].isoformat()}
     return spec, [(end, None if value is None else _typed(value, kind), note) for end, value, note in periods]
-
-
-def _own_code(indicator: ET.Element) -> str | None:
-    """Return the indicator's code in the reporting organisation's own vocabulary (99) when it is a valid id."""
-    for reference in indicator.findall("reference"):
-        code = (reference.get("code") or "").strip()
-        if (reference.get("vocabulary") or "").strip() == OWN_VOCABULARY and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", code):
-            return code
-    return None
 
 
 def _direction(ascending: str | None, where: str, warnings: list[str]) -> str:
@@ -229,54 +252,72 @@ def _direction(ascending: str | None, where: str, warnings: list[str]) -> str:
     return "increase"
 
 
-def _baseline(
-    indicator: ET.Element, lang: str | None, textual: bool, where: str, warnings: list[str], counts: dict[str, int]
-) -> tuple[str, str] | None:
-    found = indicator.findall("baseline")
-    totals = [b for b in found if _is_total(b)]
-    counts["disaggregated"] += len(found) - len(totals)
+def _baseline(indicator: ET.Element, textual: bool, where: str, context: _Context) -> tuple[str, str] | None:
+    totals = _totals(indicator.findall("baseline"), context)
     if not totals:
         return None
     if len(totals) > 1:
-        warnings.append(f"{where}: {len(totals)} baselines; the first is kept")
+        context.warnings.append(f"{where}: {len(totals)} baselines; the first is kept")
     element = totals[0]
-    value, _ = _value(element, lang, textual)
-    day = _iso_day(element.get("iso-date"))
+    value, _ = _value(element, context.lang, textual)
+    day = iso_day(element.get("iso-date"))
     year = (element.get("year") or "").strip()
     when = day.isoformat() if day else (year if re.fullmatch(r"\d{4}", year) and 1900 <= int(year) <= 2200 else None)
     if value is None or when is None:
-        warnings.append(f"{where}: baseline without a value or a usable year/iso-date skipped")
+        context.warnings.append(f"{where}: baseline without a value or a usable year/iso-date skipped")
         return None
     return value, when
 
 
 def _periods(
-    indicator: ET.Element, lang: str | None, textual: bool, where: str, warnings: list[str], counts: dict[str, int]
+    indicator: ET.Element, textual: bool, where: str, context: _Context
 ) -> tuple[tuple[str, date] | None, list[tuple[date, str | None, str | None]]]:
     """Return the last period's target and every period's total actuals as (end, value, note), by period end."""
     targets: list[tuple[date, str]] = []
     actuals: list[tuple[date, str | None, str | None]] = []
     for period in indicator.findall("period"):
         end_element = period.find("period-end")
-        end = _iso_day(end_element.get("iso-date") if end_element is not None else None)
+        end = iso_day(end_element.get("iso-date") if end_element is not None else None)
         if end is None:
-            warnings.append(f"{where}: a period without a usable period-end/@iso-date skipped")
+            context.warnings.append(f"{where}: a period without a usable period-end/@iso-date skipped")
             continue
         for tag in ("target", "actual"):
-            found = period.findall(tag)
-            totals = [e for e in found if _is_total(e)]
-            counts["disaggregated"] += len(found) - len(totals)
-            for element in totals:
-                value, note = _value(element, lang, textual)
-                if tag == "target" and value is not None:
+            for element in _totals(period.findall(tag), context):
+                value, note = _value(element, context.lang, textual)
+                if value is None:
+                    _no_value(tag, note, f"{where}, period ending {end}", context)
+                elif tag == "target":
                     targets.append((end, value))
-                elif tag == "actual":
+                else:
                     actuals.append((end, value, note))
         actuals.append((end, None, None))  # every period end counts for the due-date fallback
     targets.sort(key=lambda t: t[0])
-    counts["earlier_targets"] += max(0, len(targets) - 1)
+    context.counts["earlier_targets"] += max(0, len(targets) - 1)
     actuals.sort(key=lambda a: a[0])
     return ((targets[-1][1], targets[-1][0]) if targets else None), actuals
+
+
+def _totals(found: list[ET.Element], context: _Context) -> list[ET.Element]:
+    """Return the totals among an indicator's baselines or a period's targets or actuals; count the rest as disaggregated.
+
+    Without a value free of location and dimension, one whose only breakdown is a single location is the total when it
+    is the only value or its location is the activity's one recipient country: publishers often tag totals so.
+    """
+    totals = [e for e in found if e.find("location") is None and e.find("dimension") is None]
+    if not totals:
+        located = [e for e in found if e.find("dimension") is None and len(e.findall("location")) == 1]
+        totals = [e for e in located if len(found) == 1 or location_ref(e) == context.country]
+        context.counts["located"] += len(totals)
+    context.counts["disaggregated"] += len(found) - len(totals)
+    return totals
+
+
+def _no_value(tag: str, comment: str | None, where: str, context: _Context) -> None:
+    """Say that a target or actual without @value is not imported: each one with a comment, the bare ones counted."""
+    if comment:
+        context.warnings.append(f"{where}: the {tag} has no @value, only the comment {truncate(comment, 120)!r}; not imported")
+    else:
+        context.counts["empty"] += 1
 
 
 def _value(element: ET.Element, lang: str | None, textual: bool) -> tuple[str | None, str | None]:
@@ -290,13 +331,9 @@ def _value(element: ET.Element, lang: str | None, textual: bool) -> tuple[str | 
     return None, comment
 
 
-def _is_total(element: ET.Element) -> bool:
-    return element.find("location") is None and element.find("dimension") is None
-
-
 def _typed(value: str, kind: str) -> float | int | str:
     if kind in ("number", "percent"):
-        number = _number(value)
+        number = plain_number(value)
         assert number is not None
         return number
     if kind == "yes-no":
@@ -304,21 +341,11 @@ def _typed(value: str, kind: str) -> float | int | str:
     return value
 
 
-def _number(text: str) -> float | int | None:
-    """Return a plain decimal number (`12`, `-3.5`, `1e3`), or None for anything else (`N=35;P=55`, `1,200`)."""
-    text = text.strip()
-    if not _NUMBER.fullmatch(text):
-        return None
-    if _INTEGER.fullmatch(text):
-        return int(text)
-    number = float(text)
-    return number if math.isfinite(number) else None
-
-
 def _dates(activity: ET.Element, period_ends: list[date], file_name: str, warnings: list[str]) -> tuple[str | None, Any]:
     by_type: dict[str, str] = {}
     for element in activity.findall("activity-date"):
         kind = (element.get("type") or "").strip()
+        kind = DATE_TYPE_NAMES.get(kind.lower(), kind)
         text = _activity_date(element)
         if text and kind not in by_type:
             by_type[kind] = text
@@ -340,7 +367,7 @@ def _dates(activity: ET.Element, period_ends: list[date], file_name: str, warnin
 
 def _activity_date(element: ET.Element) -> str | None:
     """Return an activity-date as a pledge date: its narrative (`2028`, `2026-Q1`) when it names the iso-date's period."""
-    day = _iso_day(element.get("iso-date"))
+    day = iso_day(element.get("iso-date"))
     if day is None:
         return None
     text = narrative(element, None)
@@ -350,48 +377,3 @@ def _activity_date(element: ET.Element) -> str | None:
             if fuzzy.start <= day <= fuzzy.end:
                 return str(fuzzy)
     return day.isoformat()
-
-
-def _iso_day(value: str | None) -> date | None:
-    match = _XSD_DATE.fullmatch((value or "").strip())
-    if not match:
-        return None
-    try:
-        day = date.fromisoformat(match.group(1))
-    except ValueError:
-        return None
-    return day if 1900 <= day.year <= 2200 else None
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
