@@ -49,9 +49,11 @@ def check_fields(model: type, rows: list[tuple[str, ...]], skip: set[str] = froz
 FUZZY = "date"
 T = {
     "Pledge": [
+        ("`kind`", "`pledge`, `request` or `event`", "no (`pledge`)", "a commitment; a request one party made of another (the `owner` is the party asked); or an announced meeting or conference"),
         ("`title`", "text", "yes", "what is promised, in one line"),
         ("`summary`", "text up to 10,000 characters", "no", "the commitment in a few sentences"),
-        ("`owner`", "text", "yes", "the body responsible for delivering it"),
+        ("`owner`", "text", "yes", "the body responsible for delivering it; for a request, the party asked"),
+        ("`requested_by`", "text", "for a request", "who asked (only a request has it)"),
         ("`contacts`", "list of e-mail addresses", "no", "who receives reminders by e-mail"),
         ("`escalation`", "list of e-mail addresses", "no", "who is told when a deadline is overdue too long"),
         ("`partners`", "list of text", "no", "other bodies involved (donors, agencies)"),
@@ -125,6 +127,7 @@ T = {
 
 STATUS_KEYS = [
     ("id", "the pledge id"),
+    ("kind", "`pledge`, `request` or `event`"),
     ("title", "the pledge title"),
     ("owner", "the responsible body"),
     ("frameworks", "list of framework tags"),
@@ -147,9 +150,13 @@ EXTRA_STATUS_KEYS = [
     ("discrepancy", "`true` when reported and assessed status contradict each other or evidence is older than `report_every_days`"),
     ("discrepancies", "list of texts describing each discrepancy"),
     ("last_evidence", "date of the latest status update, reading or completion, or `null`"),
+    ("indicators_measured", "how many of the pledge's indicators have data to assess"),
+    ("indicators_total", "how many indicators the pledge has"),
 ]
 SHOW_KEYS = [
     ("id", "the pledge id"),
+    ("kind", "`pledge`, `request` or `event`"),
+    ("requested_by", "for a request, who asked; else `null`"),
     ("title", "the title"),
     ("summary", "the summary, or `null`"),
     ("owner", "the responsible body"),
