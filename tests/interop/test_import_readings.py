@@ -47,7 +47,7 @@ def test_one_bad_row_in_a_thousand_records_nothing(tracker: Tracker, tmp_path: P
     result = tracker("import", "readings", str(path))
     assert result.exit_code == 2
     assert f"{path}:537: value: indicator 'contaminated-area-remaining' is a number: expected a number, got 'lots'" in result.stderr
-    assert "1 bad row(s) of 1000; nothing was recorded" in result.stderr
+    assert "1 bad row of 1000; nothing was recorded" in result.stderr
     assert len(re.findall(rf"{re.escape(str(path))}:\d+:", result.stderr)) == 1
     assert tracker.db_dump() == before
 
@@ -81,7 +81,7 @@ def test_unknown_ids_future_dates_and_bad_cells_are_reported_by_line(tracker: Tr
         f"{path}:11: value: indicator 'policy-formulated' is yes-no: expected yes or no, got 'maybe'",
         f"{path}:12: value: empty",
         f"{path}:13: 7 fields, but the header has 6",
-        f"{path}: 9 bad row(s) of 11; nothing was recorded",
+        f"{path}: 9 bad rows of 11; nothing was recorded",
     ]
     assert readings(tracker, "mine-action-csdg", "contaminated-area-remaining") == []
 

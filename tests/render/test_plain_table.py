@@ -25,6 +25,14 @@ VARIANTS: list[dict[str, Any]] = [
      "next_deadline": {"text": "2026-11-23", "precision": "day", "date": "2026-11-23"}},
     {"title": "[bold red]not markup[/] \x1b[31m<script>", "owner": "e\u0301cole · café", "days_left": 1499, "schedule_status": "upcoming"},
 ]
+# Longer words: a verdict, a reported status and a review deadline that need wider columns, and a non-pledge row.
+LONG_VARIANTS: list[dict[str, Any]] = [
+    {"assessed_status": "needs-acceleration", "health": "at-risk"},
+    {"reported_status": "partly-achieved", "schedule_status": "closed", "health": "closed", "next_deadline": None, "days_left": None},
+    {"kind": "request", "schedule_status": "upcoming", "days_left": 1271,
+     "next_deadline": {"text": "2030-05-17", "precision": "day", "date": "2030-05-17", "kind": "review"}},
+    {"kind": "event", "title": "[request] a title that looks like a kind"},
+]
 
 
 def _rows(count: int) -> list[dict[str, Any]]:
@@ -43,6 +51,19 @@ def test_plain_table_matches_rich(count: int, width: int) -> None:
     """Every line, character for character, at several widths, with wide, combining and hostile text, cropped or not."""
     rows = _rows(count)
     assert status_lines(rows, rows[:50], width) == _rich(rows, width)
+
+
+@pytest.mark.parametrize("width", [72, 80, 100, 140, 149])
+def test_plain_table_matches_rich_with_long_words(width: int) -> None:
+    """Columns widened for long words, and narrowed again when the terminal is short, are the same in both."""
+    rows = [{**BASE, **variant, "id": f"long-{i}"} for i, variant in enumerate(LONG_VARIANTS * 2)]
+    plain = status_lines(rows, rows, width)
+    assert plain == _rich(rows, width)
+    if width >= 100:
+        text = "\n".join(plain)
+        assert "needs-acceleration" in text and "partly-achieved" in text and "review in 1271d" in text
+    assert sum(line.startswith("[request] ") for line in plain) == 2
+    assert sum(line.startswith("[event] ") for line in plain) == 2
 
 
 def test_fit_crops_by_terminal_cells() -> None:

@@ -284,3 +284,28 @@ def test_marking_the_milestone_done_cancels_its_queued_reminder(ws: Path) -> Non
         del os.environ["TRACKER_SMTP_URL"]
     assert not [s for s in inbox.to("desk@example.org") if "Plan adopted" in s]
     assert {e["what"] for e in result.skipped} == {"milestone: Plan adopted"}
+
+
+def test_the_daemon_retries_on_the_next_simulated_day(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --today, the daemon's tick measures retries from that day: a failure one day is retried the next."""
+    from tracker.service import daemon
+
+    inbox, port = mail.Inbox(), mail.free_port()
+    monkeypatch.setenv("TRACKER_SMTP_URL", f"mailto://{mail.USER}:{mail.PASSWORD}@127.0.0.1:{port}?from=tracker@example.org&mode=insecure")
+    (ws / "reports").mkdir()
+    workspace, problems = open_workspace(str(ws)), daemon.FileProblems()
+    daemon.tick_job(workspace, "2027-03-24", problems)  # nothing listens: the reminder fails
+    db = core.open_db(workspace.db_path)
+    try:
+        failed = [e for e in store_outbox.outbox_rows(db) if e["status"] == "failed"]
+        assert len(failed) == 2 and all(e["next_attempt_at"].startswith("2027-03-24") for e in failed)
+        controller, _ = mail.start_smtp(inbox, port)
+        try:
+            daemon.tick_job(workspace, "2027-03-25", problems)
+        finally:
+            controller.stop()
+        now = {e["id"]: e["status"] for e in store_outbox.outbox_rows(db)}
+        assert [now[e["id"]] for e in failed] == ["sent", "sent"]
+    finally:
+        db.close()
+    assert sorted(r for r, _, _ in inbox.messages) == ["desk@example.org", "focal@example.org"]

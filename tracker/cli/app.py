@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -26,8 +26,18 @@ class App:
         self._workspace_arg, self._db_arg = workspace, db
         self._workspace: Workspace | None = None
         self._db: Database | None = None
+        self._local: datetime | None = None
         self.today_arg: str | None = None
         self.file_problems: list[str] = []
+
+    def point_at(self, workspace: str | None, db: str | None) -> None:
+        """Use the --workspace / --db given after the command name (they win over the group's and the environment's)."""
+        assert self._db is None, "the database is opened only once the options are read"
+        self._local = None
+        if workspace is not None:
+            self._workspace_arg, self._workspace = workspace, None
+        if db is not None:
+            self._db_arg, self._workspace = db, None
 
     @property
     def workspace(self) -> Workspace:
@@ -41,10 +51,21 @@ class App:
     @property
     def today(self) -> date:
         """Return --today / TRACKER_TODAY, or today in the workspace time zone."""
-        try:
-            return self.workspace.today(self.today_arg)
-        except ValueError as exc:
-            raise UsageError(f"--today: {exc}") from None
+        return self._local_now().date()
+
+    @property
+    def now(self) -> datetime:
+        """Return this instant in UTC, moved to the --today day if one is given (retries and leases follow that day)."""
+        return self._local_now().astimezone(UTC)
+
+    def _local_now(self) -> datetime:
+        # Read once: a command running across midnight keeps one day, and its instant stays on that day.
+        if self._local is None:
+            try:
+                self._local = self.workspace.now(self.today_arg)
+            except ValueError as exc:
+                raise UsageError(f"--today: {exc}") from None
+        return self._local
 
     def db(self, lenient: bool = False) -> Database:
         """Open the database and sync changed pledge files into it (once per command).
@@ -108,6 +129,20 @@ def today_option(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, today: str | None, **kwargs: Any) -> Any:
         click.get_current_context().find_object(App).today_arg = today  # type: ignore[union-attr]
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def global_options(func: F) -> F:
+    """Add --workspace and --db after the command name too (`tracker status --workspace DIR`), as the group has them."""
+
+    @click.option("--workspace", "workspace_arg", metavar="DIR", help="Workspace folder (also before the command, or env TRACKER_WORKSPACE).")
+    @click.option("--db", "db_arg", metavar="FILE", help="Database file (also before the command, or env TRACKER_DB).")
+    @functools.wraps(func)
+    def wrapper(*args: Any, workspace_arg: str | None, db_arg: str | None, **kwargs: Any) -> Any:
+        if workspace_arg is not None or db_arg is not None:
+            click.get_current_context().find_object(App).point_at(workspace_arg, db_arg)  # type: ignore[union-attr]
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.app import App, emit_json, pass_app, text_option, today_option
+from tracker.cli.app import App, emit_json, global_options, pass_app, text_option, today_option
 from tracker.errors import UsageError
 
 
@@ -16,6 +16,7 @@ from tracker.errors import UsageError
 @click.option("--activity", metavar="IDENTIFIER", help="The iati-identifier of the activity to import (needed when the file holds several).")
 @click.option("--id", "pledge_id", metavar="PLEDGE_ID", help="Id of the new pledge (default: derived from the iati-identifier).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
+@global_options
 @today_option
 @pass_app
 def import_iati(app: App, xml_file: Path, activity: str | None, pledge_id: str | None, as_json: bool) -> None:
@@ -34,8 +35,10 @@ def import_iati(app: App, xml_file: Path, activity: str | None, pledge_id: str |
         return
     for warning in imported.warnings:
         click.secho(f"warning: {warning}", err=True, fg="yellow")
-    click.echo(f"imported {imported.pledge_id} from {xml_file.name}: {imported.indicators} indicators, "
-               f"{len(imported.readings)} readings -> {path.parent.name}/{path.name}")
+    from tracker.render.words import plural
+
+    click.echo(f"imported {imported.pledge_id} from {xml_file.name}: {plural(imported.indicators, 'indicator')}, "
+               f"{plural(len(imported.readings), 'reading')} -> {path.parent.name}/{path.name}")
 
 
 @click.command("iati")
@@ -47,6 +50,7 @@ def import_iati(app: App, xml_file: Path, activity: str | None, pledge_id: str |
 @click.option("--result-type", type=click.Choice(["output", "outcome", "impact", "other"]), default="other", show_default=True,
               help="IATI ResultType of the result holding the indicators.")
 @click.option("--lang", default="en", show_default=True, metavar="CODE", help="ISO 639-1 language of the pledge's text (xml:lang).")
+@global_options
 @today_option
 @pass_app
 def export_iati(

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from tracker.cli import iati
-from tracker.cli.app import App, pass_app, today_option
+from tracker.cli.app import App, global_options, pass_app, today_option
 from tracker.errors import UsageError
 
 PROGRESS_ROWS = 5000
@@ -36,7 +36,8 @@ output_option = click.option(
 @export.command("ics")
 @output_option
 @click.option("--owner", metavar="TEXT", help="Only pledges whose owner contains TEXT.")
-@click.option("--framework", metavar="TAG", help="Only pledges tagged TAG (e.g. GCM, GCM:11, SDG:3.8).")
+@click.option("--framework", metavar="TAG", help="Only pledges tagged TAG, in any case (e.g. GCM, GCM:11, sdg:3.8).")
+@global_options
 @today_option
 @pass_app
 def export_ics(app: App, output: Path | None, owner: str | None, framework: str | None) -> None:
@@ -55,6 +56,7 @@ def export_ics(app: App, output: Path | None, owner: str | None, framework: str 
 
 @export.command("json")
 @output_option
+@global_options
 @today_option
 @pass_app
 def export_json(app: App, output: Path | None) -> None:
@@ -67,6 +69,7 @@ def export_json(app: App, output: Path | None) -> None:
 @export.command("csv")
 @click.option("--table", required=True, type=click.Choice(CSV_TABLES), help="Which table to export.")
 @output_option
+@global_options
 @today_option
 @pass_app
 def export_csv(app: App, table: str, output: Path | None) -> None:
@@ -91,11 +94,13 @@ def _emit(chunks: Iterable[str], output: Path | None) -> None:
 @click.argument("file", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--progress/--no-progress", default=None,
               help=f"Show a progress bar on stderr (default: for files over {PROGRESS_ROWS:,} rows when stderr is a terminal).")
+@global_options
 @today_option
 @pass_app
 def import_readings(app: App, file: Path, progress: bool | None) -> None:
     """Import indicator readings from a CSV file: every row is checked, then all are recorded, or none if any is bad."""
     from tracker.interop import readings as importing
+    from tracker.render.words import plural
     from tracker.store import history
 
     db, today = app.db(), app.today
@@ -105,10 +110,10 @@ def import_readings(app: App, file: Path, progress: bool | None) -> None:
     with _progress(show) as task:
         checked = importing.check(data, catalog, today, task("Checking rows", data.count))
         if checked.problems:
-            summary = f"{data.name}: {len(checked.problems)} bad row(s) of {data.count}; nothing was recorded"
+            summary = f"{data.name}: {plural(len(checked.problems), 'bad row')} of {data.count}; nothing was recorded"
             raise UsageError("\n".join([*importing.problem_lines(checked.problems), summary]))
         recorded = history.insert_readings(db, importing.readings(data, catalog, today), checked.pledges, task("Recording", checked.count))
-    click.echo(f"imported {recorded} readings for {len(checked.indicators)} indicators")
+    click.echo(f"imported {plural(recorded, 'reading')} for {plural(len(checked.indicators), 'indicator')}")
 
 
 @contextlib.contextmanager

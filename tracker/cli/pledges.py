@@ -6,15 +6,16 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.app import App, console, emit_json, emit_json_texts, json_option, pass_app, today_option
+from tracker.cli.app import App, console, emit_json, emit_json_texts, global_options, json_option, pass_app, today_option
 from tracker.errors import UsageError
 
 
 @click.command()
 @json_option
 @click.option("--owner", metavar="TEXT", help="Only pledges whose owner contains TEXT.")
-@click.option("--framework", metavar="TAG", help="Only pledges tagged TAG (e.g. GCM, GCM:11, SDG:3.8).")
+@click.option("--framework", metavar="TAG", help="Only pledges tagged TAG, in any case (e.g. GCM, GCM:11, sdg:3.8).")
 @click.option("--all", "show_all", is_flag=True, help="Show every pledge, not only the 50 most urgent.")
+@global_options
 @today_option
 @pass_app
 def status(app: App, as_json: bool, owner: str | None, framework: str | None, show_all: bool) -> None:
@@ -58,6 +59,7 @@ def _warn(app: App) -> None:
 @click.command()
 @click.argument("pledge_id", metavar="ID")
 @json_option
+@global_options
 @today_option
 @pass_app
 def show(app: App, pledge_id: str, as_json: bool) -> None:
@@ -76,6 +78,7 @@ def show(app: App, pledge_id: str, as_json: bool) -> None:
 @click.command()
 @click.argument("pledge_id", metavar="ID")
 @json_option
+@global_options
 @today_option
 @pass_app
 def history(app: App, pledge_id: str, as_json: bool) -> None:
@@ -95,6 +98,7 @@ def history(app: App, pledge_id: str, as_json: bool) -> None:
 @click.argument("pledge_id", metavar="ID")
 @click.argument("indicator_id", metavar="[INDICATOR]", required=False)
 @json_option
+@global_options
 @today_option
 @pass_app
 def explain(app: App, pledge_id: str, indicator_id: str | None, as_json: bool) -> None:
@@ -117,6 +121,7 @@ def explain(app: App, pledge_id: str, indicator_id: str | None, as_json: bool) -
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="First day shown (default: 30 days before today).")
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day shown (default: a year after today).")
 @json_option
+@global_options
 @today_option
 @pass_app
 def timeline(app: App, start: str | None, end: str | None, as_json: bool) -> None:
@@ -148,25 +153,29 @@ def timeline(app: App, start: str | None, end: str | None, as_json: bool) -> Non
 
 
 @click.command()
+@global_options
 @today_option
 @pass_app
 def validate(app: App) -> None:
     """Check every pledge file and the review calendar; problems print as file:line: field: message."""
     from tracker.pledges.loader import check_folder
+    from tracker.render.words import plural
 
     pledges, reviews = check_folder(app.workspace.pledges_dir)
-    click.echo(f"ok: {pledges} pledges and {reviews} reviews are valid")
+    click.echo(f"ok: {plural(pledges, 'pledge')} and {plural(reviews, 'review')} are valid")
 
 
 @click.command()
+@global_options
 @today_option
 @pass_app
 def sync(app: App) -> None:
     """Load changed pledge files into the database now (every command also does this first)."""
+    from tracker.render.words import plural
     from tracker.store.sync import sync as run_sync
 
     result = run_sync(app.open_db(), app.workspace.pledges_dir, app.today)
-    click.echo(f"synced: {len(result.changed)} changed, {len(result.removed)} removed, {len(result.revisions)} revisions")
+    click.echo(f"synced: {len(result.changed)} changed, {len(result.removed)} removed, {plural(len(result.revisions), 'revision')}")
     for r in result.revisions:
         click.echo(f"  revision {r['pledge_id']} {r['item_kind']} {r['item_id']} {r['field']}: {r['old']} -> {r['new']}")
 

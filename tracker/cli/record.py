@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.app import App, parse_date, pass_app, source_option, text_option, today_option
+from tracker.cli.app import App, global_options, parse_date, pass_app, source_option, text_option, today_option
 from tracker.domain.statuses import REPORTED_STATUSES
 from tracker.errors import UsageError
 
@@ -15,6 +15,7 @@ from tracker.errors import UsageError
 @click.option("--note", required=True, help="What happened (required: a status is never bare).")
 @click.option("--source", metavar="URL", help="Where this is reported (http(s) URL or a citation).")
 @click.option("--date", "on", metavar="YYYY-MM-DD", help="When it was reported (default: today).")
+@global_options
 @today_option
 @pass_app
 def update(app: App, pledge_id: str, new_status: str, note: str, source: str | None, on: str | None) -> None:
@@ -36,6 +37,7 @@ def update(app: App, pledge_id: str, new_status: str, note: str, source: str | N
 @click.option("--date", "on", metavar="YYYY-MM-DD", help="When the value was observed (default: today).")
 @click.option("--source", metavar="URL", help="Where the value comes from.")
 @click.option("--note", help="A remark on the value.")
+@global_options
 @today_option
 @pass_app
 def record(app: App, pledge_id: str, indicator_id: str, value: str, on: str | None, source: str | None, note: str | None) -> None:
@@ -64,6 +66,7 @@ def record(app: App, pledge_id: str, indicator_id: str, value: str, on: str | No
 @click.argument("milestone_id", metavar="MILESTONE")
 @click.option("--date", "on", metavar="YYYY-MM-DD", help="When it was done (default: today).")
 @click.option("--evidence", metavar="URL", help="Where the completion is shown.")
+@global_options
 @today_option
 @pass_app
 def done(app: App, pledge_id: str, milestone_id: str, on: str | None, evidence: str | None) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, timedelta
 from typing import Any
 
 import click
 
-from tracker.cli.app import App, console, pass_app, today_option
+from tracker.cli.app import App, console, global_options, pass_app, today_option
+from tracker.errors import UsageError
 
 
 @click.group()
@@ -19,18 +21,35 @@ def report() -> None:
 @click.option("--week", metavar="YYYY-Www", help="ISO week such as 2026-W48 (default: the week of --today).")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text", show_default=True, help="Output format.")
 @click.option("--save", is_flag=True, help="Write reports/<week>.md, .html and .json atomically instead of printing.")
+@global_options
 @today_option
 @pass_app
 def weekly(app: App, week: str | None, fmt: str, save: bool) -> None:
     """What changed in an ISO week, what falls due next, reviews ahead, and every pledge's health and trend."""
     from tracker.service import weekly as reporting
 
+    _refuse_future(week, app.today)
     data = reporting.weekly(app.db(), app.workspace, app.today, week)
     if save:
         for path in reporting.save(data, app.workspace.reports_dir):
             click.echo(f"saved {path}")
         return
     emit(data, fmt)
+
+
+def _refuse_future(week: str | None, today: date) -> None:
+    """Refuse a week that starts after the week of today: nothing in it has happened yet."""
+    from tracker.pledges.dates import iso_week_bounds
+
+    if week is None:
+        return
+    try:
+        monday, _ = iso_week_bounds(week)
+    except ValueError as exc:
+        raise UsageError(f"--week: {exc}") from None
+    if monday > today - timedelta(days=today.weekday()):
+        current = today.strftime("%G-W%V")
+        raise UsageError(f"--week: {week.strip()} has not begun (today, {today}, is in {current}); a report covers a week that has begun")
 
 
 def emit(data: dict[str, Any], fmt: str) -> None:

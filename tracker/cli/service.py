@@ -6,29 +6,32 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.app import App, console, emit_json, json_option, pass_app, today_option
+from tracker.cli.app import App, console, emit_json, global_options, json_option, pass_app, today_option
 
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Say what would be sent; record and send nothing.")
 @json_option
+@global_options
 @today_option
 @pass_app
 def remind(app: App, dry_run: bool, as_json: bool) -> None:
     """Run one monitoring tick: plan due reminders and progress alerts, then send what is ready."""
     from tracker.errors import EXIT_DELIVERY, EXIT_INVALID_FILES
+    from tracker.render.words import tick_summary
     from tracker.service.remind import tick
 
     # An invalid pledge file must not silence every reminder: it keeps its last valid definition, and is named below.
-    result = tick(app.db(lenient=True), app.workspace.settings, app.today, dry_run=dry_run)
+    db = app.db(lenient=True)
+    result = tick(db, app.workspace.settings, app.today, now=app.now, dry_run=dry_run)
     if as_json:
         emit_json(result.as_json())
     elif not (dry_run or result.sent or result.failed or result.dead or result.skipped):
-        click.echo(result.summary())  # nothing to list: no need for Rich
+        click.echo(tick_summary(result.as_json()))  # nothing to list: no need for Rich
     else:
         from tracker.render.outbox import tick_text
 
-        console().print(tick_text(result.as_json(), result.summary(), dry_run))
+        console().print(tick_text(result.as_json(), tick_summary(result.as_json()), dry_run))
     for problem in app.file_problems:
         click.echo(f"error: {problem}", err=True)
     if app.file_problems:
@@ -40,6 +43,7 @@ def remind(app: App, dry_run: bool, as_json: bool) -> None:
 @click.group(invoke_without_command=True)
 @click.option("--status", "only", type=click.Choice(["pending", "sending", "sent", "failed", "dead", "superseded"]), help="Only entries in this state.")
 @json_option
+@global_options
 @today_option
 @pass_app
 @click.pass_context
@@ -56,11 +60,12 @@ def outbox(ctx: click.Context, app: App, only: str | None, as_json: bool) -> Non
     from tracker.render.outbox import outbox_table
 
     out = console()
-    out.print(outbox_table(entries, store_outbox.outbox_counts(app.db()), out.width))
+    out.print(outbox_table(entries, store_outbox.outbox_counts(app.db()), out.width, app.workspace.settings.zone))
 
 
 @outbox.command("retry")
 @click.argument("outbox_id", metavar="ID", type=int)
+@global_options
 @today_option
 @pass_app
 def outbox_retry(app: App, outbox_id: int) -> None:
@@ -72,6 +77,7 @@ def outbox_retry(app: App, outbox_id: int) -> None:
 
 
 @click.command("run")
+@global_options
 @today_option
 @pass_app
 def run_daemon(app: App) -> None:
@@ -84,6 +90,7 @@ def run_daemon(app: App) -> None:
 @click.command()
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace TARGET if it exists.")
+@global_options
 @today_option
 @pass_app
 def backup(app: App, target: Path, force: bool) -> None:
@@ -97,6 +104,7 @@ def backup(app: App, target: Path, force: bool) -> None:
 
 @click.command()
 @json_option
+@global_options
 @today_option
 @pass_app
 def doctor(app: App, as_json: bool) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+import typing
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from tracker.errors import PledgeFileError
 from tracker.pledges import yamlload
@@ -71,32 +73,73 @@ def _load_tree(path: Path, text: str) -> Any:
         raise PledgeFileError([f"{where}: {exc.message}"]) from None
 
 
-def _format_errors(path: Path, tree: Any, error: ValidationError, prefix: str = "") -> list[str]:
-    problems = []
+def _format_errors(path: Path, tree: Any, error: ValidationError, model: type[BaseModel], prefix: str = "") -> list[str]:
+    problems: list[tuple[int, str]] = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
         line, depth = yamlload.walk(tree, loc)
         field = prefix + ".".join(str(part) for part in loc[:depth]) or "(file)"
         message = item["msg"].removeprefix("Value error, ")
-        problems.append(f"{display(path)}:{line or 1}: {field}: {message}")
-    return problems
+        if item["type"] == "extra_forbidden" and loc:
+            message = _unknown_key(str(loc[-1]), keys_at(model, loc))
+        problems.append((line or 1, f"{display(path)}:{line or 1}: {field}: {message}"))
+    return [text for _, text in sorted(problems, key=lambda found: found[0])]  # in the order of the file
+
+
+def _unknown_key(key: str, known: list[str]) -> str:
+    """Say that a key is unknown and name the one probably meant (a misspelling), else the keys allowed there."""
+    close = difflib.get_close_matches(key.casefold(), known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key; did you mean {close[0]}?"
+    return f"unknown key (known: {', '.join(known)})" if known else "unknown key"
+
+
+def keys_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """Return the keys a file may use where the last part of a pydantic error `loc` is (the id is never a key at the top)."""
+    current: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue  # an item of a list: the list's own model
+        if current is None or part not in current.model_fields:
+            return []
+        current = _model_in(current.model_fields[part].annotation)
+    if current is None:
+        return []
+    return [name for name in current.model_fields if not (name == "id" and len(loc) == 1)]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """Return the model a field holds, looking inside lists, optionals and annotations."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def parse_pledge(path: Path, text: str | None = None) -> Pledge:
-    """Parse and validate one pledge file; its id is the file stem."""
+    """Parse and validate one pledge file; its id is the file stem. Every problem of the file is reported at once."""
     text = _read(path) if text is None else text
     tree = _load_tree(path, text)
-    if not _SLUG.match(path.stem):
-        raise PledgeFileError([f"{display(path)}:1: id: file name must be a lowercase id such as gcm-plan.yaml"])
     if not isinstance(tree, dict):
         raise PledgeFileError([f"{display(path)}:1: (file): expected a mapping of pledge fields"])
+    problems = []
+    if not _SLUG.match(path.stem):
+        problems.append(f"{display(path)}:1: id: file name must be a lowercase id such as gcm-plan.yaml")
     if "id" in tree:
         line = yamlload.locate(tree, ("id",)) or 1
-        raise PledgeFileError([f"{display(path)}:{line}: id: the pledge id is the file name; remove this key"])
+        problems.append(f"{display(path)}:{line}: id: the pledge id is the file name; remove this key")
+    fields = {key: value for key, value in tree.items() if key != "id"}
     try:
-        return Pledge.model_validate({**tree, "id": path.stem})
+        # A file name that is no id is reported above; the fields are still checked, under a stand-in id.
+        pledge = Pledge.model_validate({**fields, "id": path.stem if _SLUG.match(path.stem) else "unnamed"})
     except ValidationError as exc:
-        raise PledgeFileError(_format_errors(path, tree, exc)) from None
+        problems += _format_errors(path, tree, exc, Pledge)
+    if problems:
+        raise PledgeFileError(problems)
+    return pledge
 
 
 def parse_reviews(path: Path, text: str | None = None) -> dict[str, Review]:
@@ -116,7 +159,7 @@ def parse_reviews(path: Path, text: str | None = None) -> dict[str, Review]:
                 raise PledgeFileError([f"{display(path)}:{yamlload.locate(tree, (key,))}: {key}: expected a mapping"])
             reviews[str(key)] = Review.model_validate({**body, "id": key})
         except ValidationError as exc:
-            problems += _format_errors(path, body, exc, prefix=f"{key}.")
+            problems += _format_errors(path, body, exc, Review, prefix=f"{key}.")
         except PledgeFileError as exc:
             problems += exc.problems
     if problems:
@@ -168,11 +211,12 @@ def _check(folder: Path, keep: Callable[[Pledge], None]) -> dict[str, Review]:
     """Parse every file, hand each valid pledge to `keep`, raise one PledgeFileError listing all problems."""
     problems: list[str] = []
     references: list[tuple[Path, Sequence[str]]] = []
-    reviews: dict[str, Review] = {}
+    reviews: dict[str, Review] | None = {}
     try:
         reviews = parse_reviews(folder / REVIEWS_FILE)
     except PledgeFileError as exc:
         problems += exc.problems
+        reviews = None  # a broken calendar is reported once, not again as every review a pledge names
     seen: dict[str, Path] = {}
     for path in pledge_paths(folder):
         if path.stem in seen:
@@ -186,7 +230,8 @@ def _check(folder: Path, keep: Callable[[Pledge], None]) -> dict[str, Review]:
             continue
         references.append((path, pledge.reviews))
         keep(pledge)
-    problems += check_references(references, reviews)
-    if problems:
+    if reviews is not None:
+        problems += check_references(references, reviews)
+    if problems or reviews is None:
         raise PledgeFileError(problems)
     return reviews

@@ -63,9 +63,50 @@ def load(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip().replace("\n", " ")
+        if mark is not None:
+            problem = explain(problem, exc.context or "", text, mark.line, mark.column, exc.context_mark.line + 1 if exc.context_mark else None)
         raise YamlProblem(mark.line + 1 if mark else None, problem) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+
+
+def explain(problem: str, context: str, text: str, line: int, column: int, opened: int | None) -> str:
+    """Return a YAML parser's problem in plain words where it is a matter of indentation or quoting (0-based line)."""
+    lines = text.splitlines()
+    current = lines[line] if line < len(lines) else ""
+    indent = _indent(current)
+    if "tab" in problem or "'\\t'" in problem:
+        return "this line is indented with a tab; YAML indents with spaces only"
+    if problem.startswith("mapping values are not allowed"):
+        if ": " in current[:column] or current[:column].rstrip().endswith(":"):
+            return "a value holding ': ' must be quoted, e.g. title: \"Plan: phase 2\""
+        above = next((n for n in range(min(line, len(lines)) - 1, -1, -1) if lines[n].strip() and not lines[n].lstrip().startswith("#")), None)
+        if above is not None and indent > _indent(lines[above]):
+            return f"this line is indented more than line {above + 1} above it, which already has a value; indent it like the keys it belongs with"
+        return problem
+    if "quoted scalar" in context and opened:
+        return f"the quote opened on line {opened} is never closed"
+    if not any(word in problem for word in ("expected key", "indicator", "<block end>", "document start")):
+        return problem
+    if column != indent or not current.strip():
+        return "unexpected text after a quoted or bracketed value; put the whole value in quotes"
+    return _misaligned(problem, context, current, opened)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _misaligned(problem: str, context: str, current: str, opened: int | None) -> str:
+    """Say how a line that starts where no key or list item can start is out of line."""
+    if "document start" in problem:
+        return "this line is indented less than the first line; the top-level keys must all start at the same column"
+    where = f" starting on line {opened}" if opened else ""
+    if current.lstrip().startswith("-") or "collection" in context:
+        where = where if "collection" in context else " above"
+        return (f"this line does not line up with the list{where}: each item's '- ' starts at the same column, "
+                "and an item's keys line up under its first key")
+    return f"this line is indented differently from the keys of the mapping{where}; keys of one mapping start at the same column"
 
 
 def scalar(value: str, plain: bool) -> Any:

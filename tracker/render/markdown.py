@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tracker.domain.statuses import HEALTH, SCHEDULE_ORDER
 from tracker.render.sanitize import inert
+from tracker.render.words import plural
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _ENTITY = re.compile(r"&(#?\w+;)")
@@ -55,7 +57,7 @@ def _when(d: dict[str, Any]) -> str:
 def _days(days: int | None) -> str:
     if days is None:
         return ""
-    return f"{-days} days late" if days < 0 else f"{days} days"
+    return f"{plural(-days, 'day')} late" if days < 0 else plural(days, "day")
 
 
 def render_markdown(report: dict[str, Any], pledges: bool = True) -> str:
@@ -75,10 +77,16 @@ def render_markdown(report: dict[str, Any], pledges: bool = True) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def in_order(counts: dict[str, int], order: tuple[str, ...]) -> str:
+    """Return counts as '2 critical, 1 good' in the given order (worst first), then any other key by name."""
+    keys = [k for k in order if counts.get(k)] + sorted(k for k in counts if k not in order and counts[k])
+    return ", ".join(f"{counts[k]} {md(k)}" for k in keys)
+
+
 def _summary(summary: dict[str, Any]) -> list[str]:
-    health = ", ".join(f"{n} {h}" for h, n in sorted(summary["by_health"].items()))
-    schedule = ", ".join(f"{n} {s}" for s, n in sorted(summary["by_schedule"].items()))
-    line = (f"**{summary['pledges']} pledges** — health: {health or 'none'}; schedule: {schedule or 'none'}; "
+    health = in_order(summary["by_health"], HEALTH)
+    schedule = in_order(summary["by_schedule"], tuple(SCHEDULE_ORDER))
+    line = (f"**{plural(summary['pledges'], 'pledge')}** — health: {health or 'none'}; schedule: {schedule or 'none'}; "
             f"{summary['discrepancies']} with a discrepancy.")
     return [line, ""]
 
@@ -109,7 +117,7 @@ def _due(items: list[dict[str, Any]]) -> list[str]:
 
 
 def _portfolio(portfolio: dict[str, Any]) -> list[str]:
-    healths = ["critical", "at-risk", "unknown", "good", "closed"]
+    healths = list(HEALTH)
     lines = ["## Portfolio", "", "### By framework", ""]
     lines += _table(["framework", *healths], [[md(k), *(str(v.get(h, 0)) for h in healths)] for k, v in portfolio["by_framework"].items()])
     lines += ["### By owner", ""]
@@ -131,7 +139,8 @@ def _pledges(pledges: list[dict[str, Any]]) -> list[str]:
                      f"{_when(deadline)} · {_days(p['days_left'])}" if deadline else "—", _trend(p["trend"])])
     lines += _table(["id", "title", "owner", "health", "assessed", "schedule", "reported", "progress", "next deadline", "trend"], rows)
     if len(pledges) > PLEDGE_ROWS:
-        lines += [f"_The {len(pledges) - PLEDGE_ROWS} less urgent pledges are in the JSON report._", ""]
+        rest = len(pledges) - PLEDGE_ROWS
+        lines += [f"_The {plural(rest, 'less urgent pledge')} {'is' if rest == 1 else 'are'} in the JSON report._", ""]
     return lines
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from rich import box
@@ -10,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tracker.render.sanitize import inert
+from tracker.render.words import plural
 
 STATUS_STYLE = {"sent": "green", "pending": "cyan", "sending": "cyan", "failed": "yellow", "dead": "bold red", "superseded": "dim"}
 
@@ -27,26 +29,54 @@ def tick_text(result: dict[str, Any], summary: str, dry_run: bool) -> Renderable
     """Return what a tick did (its `remind --json` shape), one line per message, then its summary line."""
     if dry_run:
         lines = [_line(e, "would", "cyan") for e in result["would_send"]]
-        return Group(*lines, Text(f"dry run: {len(lines)} message(s) would go out; nothing was recorded or sent", style="dim"))
+        return Group(*lines, Text(f"dry run: {plural(len(lines), 'message')} would go out; nothing was recorded or sent", style="dim"))
     lines = [_line(e, "sent", "green") for e in result["sent"]] + [_line(e, "failed", "yellow") for e in result["failed"]]
     lines += [_line(e, "dead", "bold red") for e in result["dead"]] + [_line(e, "skipped", "dim") for e in result["skipped"]]
     return Group(*lines, Text(summary, style="dim"))
 
 
-def outbox_table(entries: list[dict[str, Any]], counts: dict[str, int], width: int) -> RenderableType:
-    """Return the outbox as a table with a count per status."""
-    summary = Text(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "the outbox is empty", style="dim")
+COLUMN_GAP = 2  # with collapsed padding: one space of padding and the invisible rule
+STATUS_ORDER = ("pending", "sending", "failed", "dead", "sent", "superseded")
+
+
+def next_attempt(entry: dict[str, Any], zone: tzinfo) -> str:
+    """Return when an entry goes out next: its retry time in the workspace zone, "next tick", or "—"."""
+    if entry["status"] == "pending":
+        return "next tick"
+    if entry["status"] != "failed" or not entry.get("next_attempt_at"):
+        return "—"
+    return datetime.fromisoformat(entry["next_attempt_at"]).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def outbox_summary(counts: dict[str, int]) -> str:
+    """Return how many entries are in each state, in the order an entry goes through them."""
+    order = [s for s in STATUS_ORDER if counts.get(s)] + sorted(s for s in counts if s not in STATUS_ORDER and counts[s])
+    return ", ".join(f"{counts[s]} {s}" for s in order) or "the outbox is empty"
+
+
+def outbox_table(entries: list[dict[str, Any]], counts: dict[str, int], width: int, zone: tzinfo = UTC) -> RenderableType:
+    """Return the outbox as a table (id, status, tries and next attempt always shown whole) with a count per status."""
+    summary = Text(outbox_summary(counts), style="dim")
     if not entries:
         return summary
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("id", justify="right", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("for", no_wrap=True, overflow="ellipsis", max_width=max(12, width // 4))
-    table.add_column("message", overflow="ellipsis", no_wrap=True)
-    table.add_column("tries", justify="right", no_wrap=True)
-    for e in entries:
-        message = Text(inert(e["subject"]))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
+    whens = [next_attempt(e, zone) for e in entries]
+    # Every width is set: left to itself, Rich takes room from the short columns first, and the id that
+    # `outbox retry` takes would be the first to go.
+    fixed = 0
+    for name, cells in (("id", [str(e["id"]) for e in entries]), ("status", [e["status"] for e in entries]),
+                        ("tries", [str(e["attempts"]) for e in entries]), ("next attempt", whens)):
+        size = max(len(name), *(len(c) for c in cells))
+        fixed += size
+        table.add_column(name, no_wrap=True, width=size, justify="right" if name in ("id", "tries") else "left")
+    longest = max(len(inert(e["recipient"])) for e in entries)
+    recipient = max(8, min(longest, width // 7))
+    table.add_column("for", no_wrap=True, overflow="ellipsis", width=recipient)
+    table.add_column("message", no_wrap=True, overflow="ellipsis", width=max(12, width - fixed - recipient - COLUMN_GAP * 5))
+    for e, when in zip(entries, whens, strict=True):
+        message = Text(inert(e["subject"].removeprefix("[tracker] ")))  # every subject starts so: room for what differs
         if e["last_error"]:
             message.append("\n" + inert(e["last_error"]), style="dim")
-        table.add_row(str(e["id"]), Text(e["status"], style=STATUS_STYLE.get(e["status"], "")), Text(inert(e["recipient"])), message, str(e["attempts"]))
+        table.add_row(str(e["id"]), Text(e["status"], style=STATUS_STYLE.get(e["status"], "")), str(e["attempts"]),
+                      Text(when, style="dim" if when == "—" else ""), Text(inert(e["recipient"])), message)
     return Group(table, summary)

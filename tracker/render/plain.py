@@ -12,12 +12,18 @@ from collections import Counter
 from typing import Any
 
 from tracker.render.sanitize import inert
+from tracker.render.words import plural
 
 TABLE_LIMIT = 50  # rows of the default status view
 PLAIN_ABOVE = 200  # longer listings are plain lines, not a table
 
 GAP = "   "  # Rich's SIMPLE_HEAD box: one space of padding, an invisible rule, one space of padding
+# The narrow table's status columns: the least width each gets, and the most it takes to show its longest value whole
+# ("partly-achieved", "needs-acceleration", "review in 1499d") when the terminal has room for it.
 NARROW_FIXED = (("health", 8, False), ("schedule", 12, False), ("assessed", 13, False), ("due", 11, True))
+NARROW_MOST = (8, 15, 18, 15)
+SHRINK_FIRST = (1, 2, 3, 0)  # when room is short: the reported status gives way first, then the verdict
+PLEDGE_ROOM = 20  # the pledge column keeps this much before a status column is widened
 WIDE = 150
 MIN_WIDTH = 72  # narrower, Rich shrinks the columns
 SCHEDULES = ("overdue", "due-soon", "upcoming", "closed")
@@ -67,18 +73,48 @@ def table(columns: list[tuple[str, int, bool]], rows: list[list[list[str]]]) -> 
     return lines
 
 
+def days_left(r: dict[str, Any]) -> str:
+    """Return the days left ('38d'), late ('327d late'), or to a review date ('review in 38d')."""
+    days, deadline = r["days_left"], r["next_deadline"]
+    if days is None:
+        return ""
+    if days < 0:
+        return f"{-days}d late"
+    return f"review in {days}d" if deadline and deadline.get("kind") == "review" else f"{days}d"
+
+
 def _due(r: dict[str, Any]) -> list[str]:
     deadline = r["next_deadline"]
     if not deadline:
         return ["—"]
-    days = r["days_left"]
-    left = "" if days is None else f"{-days}d late" if days < 0 else f"{days}d"
-    return [deadline["text"] if deadline["precision"] == "day" else f"end {deadline['text']}", left]
+    return [deadline["text"] if deadline["precision"] == "day" else f"end {deadline['text']}", days_left(r)]
 
 
-def _row(r: dict[str, Any]) -> list[list[str]]:
+def titled(r: dict[str, Any]) -> str:
+    """Return a row's title, after its kind when it is not a pledge: '[request] Title'."""
+    kind = r.get("kind") or "pledge"
+    return inert(r["title"]) if kind == "pledge" else f"[{inert(kind)}] {inert(r['title'])}"
+
+
+def narrow_columns(rows: list[list[list[str]]], width: int) -> list[tuple[str, int, bool]]:
+    """Return the narrow table's columns for these cells (as `row_cells` gives them) at a terminal width."""
+    sizes = []
+    for index, ((_, least, _), most) in enumerate(zip(NARROW_FIXED, NARROW_MOST, strict=True), start=1):
+        longest = max((cell_len(line) for cells in rows for line in cells[index]), default=0)
+        sizes.append(max(least, min(most, longest)))
+    for index in SHRINK_FIRST:
+        short = PLEDGE_ROOM - (width - sum(sizes) - len(GAP) * len(NARROW_FIXED))
+        if short <= 0:
+            break
+        sizes[index] = max(NARROW_FIXED[index][1], sizes[index] - short)
+    pledge = max(16, width - sum(sizes) - len(GAP) * len(NARROW_FIXED))
+    return [("pledge", pledge, False), *((name, size, right) for (name, _, right), size in zip(NARROW_FIXED, sizes, strict=True))]
+
+
+def row_cells(r: dict[str, Any]) -> list[list[str]]:
+    """Return the lines of each cell of a status row in the narrow table."""
     return [
-        [inert(r["id"]), f"{inert(r['title'])} · {inert(r['owner'])}"],
+        [inert(r["id"]), f"{titled(r)} · {inert(r['owner'])}"],
         [r["health"], "—" if r["progress"] is None else f"{r['progress']:.0%}"],
         [r["schedule_status"], r["reported_status"] or "not reported"],
         [r["assessed_status"], "⚠ discrepancy" if r["discrepancy"] else ""],
@@ -95,13 +131,13 @@ def schedule_counts(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
 def summary_line(rows: list[dict[str, Any]]) -> str:
     """Return '12 pledges: 2 overdue, 1 due-soon, …'."""
     parts = [label for _, label in schedule_counts(rows)]
-    return f"{len(rows)} pledges" + (": " + ", ".join(parts) if parts else "")
+    return plural(len(rows), "pledge") + (": " + ", ".join(parts) if parts else "")
 
 
 def status_lines(rows: list[dict[str, Any]], shown: list[dict[str, Any]], width: int) -> list[str]:
     """Return the narrow status table (two lines a pledge) and its summary, as `render.status_table` shows them."""
-    columns = [("pledge", max(16, width - sum(w for _, w, _ in NARROW_FIXED) - 12), False), *NARROW_FIXED]
-    lines = [*table(columns, [_row(r) for r in shown]), summary_line(rows)]
+    cells = [row_cells(r) for r in shown]
+    lines = [*table(narrow_columns(cells, width), cells), summary_line(rows)]
     if len(shown) < len(rows):
         lines.append(f"showing the {len(shown)} most urgent of {len(rows)}; --all shows every pledge")
     return lines
@@ -123,4 +159,4 @@ def plain_line(r: dict[str, Any]) -> str:
     deadline = r["next_deadline"]
     when = deadline["date"] if deadline else "-"
     days = "" if r["days_left"] is None else str(r["days_left"])
-    return f"{inert(r['id'])}  {r['schedule_status']:<8}  {when}  {days:>6}  {inert(r['title'])[:60]}"
+    return f"{inert(r['id'])}  {r['schedule_status']:<8}  {when}  {days:>6}  {titled(r)[:60]}"

@@ -9,8 +9,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tracker.render.plain import PLAIN_ABOVE, TABLE_LIMIT, plain_line, schedule_counts
+from tracker.render.plain import PLAIN_ABOVE, TABLE_LIMIT, days_left, narrow_columns, plain_line, row_cells, schedule_counts, titled
 from tracker.render.sanitize import inert
+from tracker.render.words import plural
 
 SCHEDULE_STYLE = {"overdue": "bold red", "due-soon": "yellow", "upcoming": "green", "closed": "dim"}
 REPORTED_STYLE = {"achieved": "green", "partly-achieved": "yellow", "missed": "red", "stalled": "red", "withdrawn": "dim"}
@@ -31,13 +32,13 @@ def deadline_text(deadline: dict[str, Any] | None) -> Text:
     return text
 
 
-def days_text(days: int | None, status: str) -> Text:
-    """Return days left, or days overdue in red."""
+def days_text(r: dict[str, Any], say_review: bool = True) -> Text:
+    """Return days left (to a review: 'review in 38d', unless a column beside says so), or days overdue in red."""
+    days = r["days_left"]
     if days is None:
         return Text("")
-    if days < 0:
-        return Text(f"{-days}d late", style="bold red")
-    return Text(f"{days}d", style=SCHEDULE_STYLE.get(status, ""))
+    text = days_left(r) if say_review or days < 0 else f"{days}d"
+    return Text(text, style="bold red" if days < 0 else SCHEDULE_STYLE.get(r["schedule_status"], ""))
 
 
 def status_table(rows: list[dict[str, Any]], show_all: bool, width: int = 80) -> RenderableType:
@@ -57,7 +58,7 @@ def status_table(rows: list[dict[str, Any]], show_all: bool, width: int = 80) ->
 def _pledge_cell(r: dict[str, Any], with_owner: bool) -> Text:
     cell = Text()
     cell.append(inert(r["id"]), style="bold")
-    cell.append("\n" + inert(r["title"]) + (f" · {inert(r['owner'])}" if with_owner else ""), style="dim")
+    cell.append("\n" + titled(r) + (f" · {inert(r['owner'])}" if with_owner else ""), style="dim")
     return cell
 
 
@@ -86,10 +87,8 @@ def _flag(r: dict[str, Any]) -> tuple[str, str]:
 def _narrow_table(rows: list[dict[str, Any]], width: int) -> Table:
     """Two lines a pledge, for 80-column terminals."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    fixed = {"health": 8, "schedule": 12, "assessed": 13, "due": 11}
-    table.add_column("pledge", no_wrap=True, overflow="ellipsis", width=max(16, width - sum(fixed.values()) - 12))
-    for name, size in fixed.items():
-        table.add_column(name, no_wrap=True, overflow="ellipsis", width=size, justify="right" if name == "due" else "left")
+    for name, size, right in narrow_columns([row_cells(r) for r in rows], width):
+        table.add_column(name, no_wrap=True, overflow="ellipsis", width=size, justify="right" if right else "left")
     for r in rows:
         table.add_row(
             _pledge_cell(r, True),
@@ -112,7 +111,7 @@ def _due_cell(r: dict[str, Any]) -> Text:
         return Text("—", style="dim")
     text = Text(deadline["text"] if deadline["precision"] == "day" else f"end {deadline['text']}")
     text.append("\n")
-    text.append_text(days_text(r["days_left"], r["schedule_status"]))
+    text.append_text(days_text(r))
     return text
 
 
@@ -130,14 +129,14 @@ def _wide_table(rows: list[dict[str, Any]], width: int) -> Table:
             _pledge_cell(r, False), _t(r["owner"]), _lines((r["health"], HEALTH_STYLE[r["health"]])), _lines(_reported_part(r)),
             _lines((r["assessed_status"], ASSESSED_STYLE[r["assessed_status"]]), _flag(r)),
             _t(r["schedule_status"], SCHEDULE_STYLE[r["schedule_status"]]), _t(_progress(r)),
-            deadline_text(r["next_deadline"]), days_text(r["days_left"], r["schedule_status"]),
+            deadline_text(r["next_deadline"]), days_text(r, say_review=False),
         )
     return table
 
 
 def summary_line(rows: list[dict[str, Any]]) -> Text:
     """Return '12 pledges: 2 overdue, 1 due-soon, …'."""
-    text = Text(f"{len(rows)} pledges" + (": " if rows else ""))
+    text = Text(plural(len(rows), "pledge") + (": " if rows else ""))
     parts = schedule_counts(rows)
     for index, (status, label) in enumerate(parts):
         text.append(label, style=SCHEDULE_STYLE[status])
@@ -211,7 +210,7 @@ def _indicators(indicators: list[dict[str, Any]]) -> Table:
         latest = i["latest"]
         table.add_row(
             title, _t(_point(i["baseline"])), _t(_point(i["target"])),
-            _t(f"{_value(latest['value'])} on {latest['date']} ({len(i['readings'])} readings)" if latest else "no readings"),
+            _t(f"{_value(latest['value'])} on {latest['date']} ({plural(len(i['readings']), 'reading')})" if latest else "no readings"),
             _trend_cell(i),
         )
     return table

@@ -11,7 +11,7 @@ import logging
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tracker.errors import TrackerError
 from tracker.store import core
@@ -61,7 +61,8 @@ def tick_job(workspace: Workspace, today_arg: str | None, problems: FileProblems
 
     local = workspace.now(today_arg)
     with _logged("tick"), _synced(workspace, local, problems) as db:
-        result = tick(db, workspace.settings, local.date())
+        # Retries and leases follow the same clock as the day: with --today, stepping the day is time passing.
+        result = tick(db, workspace.settings, local.date(), now=local.astimezone(UTC))
         log.info("tick: %d sent, %d failed, %d dead, %d planned, %d superseded, %d alerts", len(result.sent), len(result.failed),
                  len(result.dead), result.planned, result.superseded, result.alerts)
         if reporting.due_for_weekly(local, workspace.settings.weekly_day, workspace.settings.weekly_time):

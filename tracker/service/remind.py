@@ -141,8 +141,12 @@ def _alert(s: PledgeStatus, change: str, recipient: str, today: date, now: str) 
 
 
 def tick(db: Database, settings: Settings, today: date, now: datetime | None = None, dry_run: bool = False) -> TickResult:
-    """Plan what is due as of `today`, then send what is ready (or, with dry_run, only say what would go out)."""
-    moment = now or datetime.now(UTC)
+    """Plan what is due as of `today`, then send what is ready (or, with dry_run, only say what would go out).
+
+    `now` is the instant retries and leases are measured from; callers pass the one `Workspace.now` gives, so that
+    with --today the retry times follow the simulated day. Without it, the real clock.
+    """
+    moment = (now or datetime.now(UTC)).astimezone(UTC)  # stamps are compared as UTC text
     stamp = moment.isoformat(timespec="microseconds")
     channels = Channels.from_settings(settings)
     key = tick_key(settings, channels, today, store_outbox.data_version(db))

@@ -140,11 +140,20 @@ def fast_rows(db: Database, sql: str, params: Any = ()) -> list[Any]:
     return cursor.fetchall()
 
 
+def did_you_mean(wanted: str, known: list[str]) -> str:
+    """Return "; did you mean X?" naming the known id closest to a mistyped one, or "" when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
 def require_pledge(db: Database, pledge_id: str) -> dict[str, Any]:
-    """Return the pledge row, or raise UnknownError naming the id."""
+    """Return the pledge row, or raise UnknownError naming the id and the nearest known ones."""
     found = rows(db, "SELECT * FROM pledges WHERE id = ? AND removed_at IS NULL", [pledge_id])
     if not found:
-        raise UnknownError(f"unknown pledge {pledge_id!r}; `tracker status` lists the ids")
+        known = [r["id"] for r in rows(db, "SELECT id FROM pledges WHERE removed_at IS NULL ORDER BY id")]
+        raise UnknownError(f"unknown pledge {pledge_id!r}{did_you_mean(pledge_id, known) or '; `tracker status` lists the ids'}")
     return found[0]
 
 
@@ -156,7 +165,7 @@ def require_item(db: Database, table: str, pledge_id: str, item_id: str) -> dict
         return found[0]
     known = [r["id"] for r in rows(db, f"SELECT id FROM {table} WHERE pledge_id = ? AND removed_at IS NULL ORDER BY position", [pledge_id])]
     noun = table[:-1]
-    raise UnknownError(f"pledge {pledge_id!r} has no {noun} {item_id!r} (known: {', '.join(known) or 'none'})")
+    raise UnknownError(f"pledge {pledge_id!r} has no {noun} {item_id!r}{did_you_mean(item_id, known)} (known: {', '.join(known) or 'none'})")
 
 
 def definition(row: dict[str, Any]) -> dict[str, Any]:

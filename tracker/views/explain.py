@@ -65,15 +65,40 @@ def as_text(data: dict[str, Any]) -> str:
         return _pledge_text(data)
     lines = [f"{data['pledge_id']} / {data['indicator_id']}: {data['title']}" + (f" ({data['unit']})" if data["unit"] else ""),
              f"verdict: {data['verdict']}   method: {data['method']}", "", "inputs:"]
-    lines += [f"  {k}: {v}" for k, v in data["inputs"].items()]
+    lines += [f"  {k}: {_shown(v, 'by' if k == 'target' else 'on')}" for k, v in data["inputs"].items()]
     if data["terms"]:
-        lines += ["computed:"] + [f"  {k}: {v}" for k, v in data["terms"].items()]
+        lines += ["computed:"] + [f"  {k}: {_shown(v)}" for k, v in data["terms"].items()]
     lines += ["formula:"] + [f"  {f}" for f in data["formula"]]
-    lines += ["thresholds:"] + [f"  {k}: {v}" for k, v in data["thresholds"].items()]
+    lines += ["thresholds:"] + [f"  {k}: {_shown(v)}" for k, v in data["thresholds"].items()]
     if data["projected"]:
         lines.append(f"projected to reach the target at the current pace: {data['projected']}")
     lines += ["because:"] + [f"  {r}" for r in data["reasons"]]
     return "\n".join(lines)
+
+
+def _shown(value: Any, joiner: str = "on") -> str:
+    """Return an input as people write it: `3 by 2026-12-31` for a dated value, `1` for 1.0, `none` for nothing."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        if len(value) == 2 and isinstance(value[0], str) and _is_day(value[0]):
+            return f"{_shown(value[1])} {joiner} {value[0]}"
+        return ", ".join(_shown(v) for v in value) or "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_shown(v)}" for k, v in value.items()) or "none"
+    return str(value)
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _pledge_text(data: dict[str, Any]) -> str:

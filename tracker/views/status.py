@@ -13,10 +13,13 @@ if TYPE_CHECKING:
     from tracker.workspace import Settings
 
 def matches(row: dict[str, Any], owner: str | None, framework: str | None) -> bool:
-    """Return True when a status row passes the --owner and --framework filters."""
+    """Return True when a status row passes the --owner and --framework filters (both ignore case)."""
     if owner and owner.casefold() not in row["owner"].casefold():
         return False
-    return not framework or any(f == framework or f.split(":")[0] == framework for f in row["frameworks"])
+    if not framework:
+        return True
+    wanted = framework.casefold()
+    return any(f.casefold() == wanted or f.split(":")[0].casefold() == wanted for f in row["frameworks"])
 
 
 def _filtered(db: Database, today: date, settings: Settings, owner: str | None, framework: str | None) -> list[str]:
