@@ -41,7 +41,7 @@ def test_doctor_reports_each_check(tracker: Tracker) -> None:
                         0, '2026-11-23', 'a@example.org', 'email', 's', 'dead', 'now', '2026-11-23')""")
     result = tracker("doctor")
     assert result.exit_code == 1
-    assert "chmod 600" in result.stdout and "1 reminder(s) could not be delivered" in result.stdout
+    assert "chmod 600" in result.stdout and "1 reminder could not be delivered" in result.stdout
 
 
 def test_new_database_is_owner_only(tracker: Tracker) -> None:

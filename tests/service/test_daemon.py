@@ -79,7 +79,7 @@ def test_status_warns_about_a_silent_daemon_and_dead_reminders(tracker) -> None:
                         channel, subject, status, planned_at, planned_on) VALUES ('k', 'due', 'pledge:x', '2026-11-23', 'pledge due',
                         0, '2026-11-23', 'a@example.org', 'email', 's', 'dead', 'now', '2026-11-23')""")
     result = tracker("status", "--json")
-    assert "has not ticked since" in result.stderr and "1 reminder(s) could not be delivered" in result.stderr
+    assert "has not ticked since" in result.stderr and "1 reminder could not be delivered" in result.stderr
     assert json.loads(result.stdout)
 
 

@@ -262,7 +262,7 @@ def test_a_refused_address_ends_dead_and_is_shown(ws: Path) -> None:
     env = {"TRACKER_WORKSPACE": str(ws), "TRACKER_TODAY": DUE.isoformat()}
     dead = json.loads(CliRunner().invoke(cli, ["outbox", "--status", "dead", "--json"], env=env).stdout)
     assert [e["recipient"] for e in dead] == ["focal@example.org"]
-    assert "1 reminder(s) could not be delivered" in CliRunner().invoke(cli, ["status"], env=env).stderr
+    assert "1 reminder could not be delivered" in CliRunner().invoke(cli, ["status"], env=env).stderr
 
 
 def test_marking_the_milestone_done_cancels_its_queued_reminder(ws: Path) -> None:

@@ -140,7 +140,7 @@ def test_report_puts_dead_reminders_first(tracker: Tracker) -> None:
                         channel, subject, status, planned_at, planned_on) VALUES ('k', 'due', 'pledge:x', '2026-11-23', 'pledge due',
                         0, '2026-11-23', 'a@example.org', 'email', 's', 'dead', 'now', '2026-11-23')""")
     markdown = tracker("report", "weekly", "--format", "md").stdout
-    assert markdown.splitlines()[4].startswith("> **Attention:** 1 reminder(s) could not be delivered")
+    assert markdown.splitlines()[4].startswith("> **Attention:** 1 reminder could not be delivered")
     assert 'class="attention"' in tracker("report", "weekly", "--format", "html").stdout
     assert json.loads(tracker("report", "weekly", "--format", "json").stdout)["attention"]
 

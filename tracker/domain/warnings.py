@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 SILENT_AFTER = timedelta(days=1)
+OUTBOX_STATES = ("pending", "sending", "failed", "dead", "sent", "superseded")  # in the order an entry goes through them
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,15 @@ class Finding:
 def outbox_finding(counts: dict[str, int]) -> Finding:
     """Dead reminders fail (they gave up); failed ones that will be retried only warn."""
     if counts.get("dead"):
-        return Finding("outbox", "fail", f"{counts['dead']} reminder(s) could not be delivered and gave up (dead): "
+        return Finding("outbox", "fail", f"{_reminders(counts['dead'])} could not be delivered and gave up (dead): "
                        "see `tracker outbox --status dead`, then `tracker outbox retry ID`")
     if counts.get("failed"):
-        return Finding("outbox", "warn", f"{counts['failed']} reminder(s) failed and will be retried")
-    return Finding("outbox", "ok", ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "empty")
+        return Finding("outbox", "warn", f"{_reminders(counts['failed'])} failed and will be retried")
+    return Finding("outbox", "ok", ", ".join(f"{counts[s]} {s}" for s in OUTBOX_STATES if counts.get(s)) or "empty")
+
+
+def _reminders(count: int) -> str:
+    return f"{count} reminder{'' if count == 1 else 's'}"
 
 
 def daemon_finding(last_beat: str | None, now: datetime) -> Finding:

@@ -14,7 +14,8 @@ from tracker.errors import ConflictError, UsageError
 from tracker.pledges.days import past_day
 from tracker.pledges.models import Indicator
 from tracker.pledges.values import check_source, check_text, check_value
-from tracker.store.bulk import definition_of
+from tracker.store.bulk import active_pledge_ids, definition_of
+from tracker.store.core import did_you_mean
 from tracker.store.db import Database
 from tracker.store.history import ReadingRow, reading_row
 
@@ -125,6 +126,13 @@ class Catalog:
         self.db = db
         self.specs: dict[str, tuple[str, dict[str, Any]] | None] = {}
         self.models: dict[tuple[str, str], Indicator] = {}
+        self.known_ids: list[str] | None = None
+
+    def pledge_ids(self) -> list[str]:
+        """Return the ids of the active pledges, read once (only to suggest one for a mistyped id)."""
+        if self.known_ids is None:
+            self.known_ids = sorted(active_pledge_ids(self.db))
+        return self.known_ids
 
     def sha(self, pledge_id: str) -> str:
         """Return the file hash of a pledge already looked up (what the insert re-checks)."""
@@ -146,10 +154,12 @@ class Catalog:
             return found
         spec = self._spec(pledge_id)
         if spec is None:
-            raise ValueError(f"pledge: unknown pledge {pledge_id!r}; `tracker status` lists the ids")
+            hint = did_you_mean(pledge_id, self.pledge_ids()) or "; `tracker status` lists the ids"
+            raise ValueError(f"pledge: unknown pledge {pledge_id!r}{hint}")
         known = spec[1]
         if indicator_id not in known:
-            raise ValueError(f"indicator: pledge {pledge_id!r} has no indicator {indicator_id!r} (known: {', '.join(known) or 'none'})")
+            hint = did_you_mean(indicator_id, list(known))
+            raise ValueError(f"indicator: pledge {pledge_id!r} has no indicator {indicator_id!r}{hint} (known: {', '.join(known) or 'none'})")
         model = self.models[(pledge_id, indicator_id)] = Indicator.model_validate(known[indicator_id])
         return model
 
@@ -226,5 +236,6 @@ def problem_lines(problems: list[str], limit: int = MAX_SHOWN) -> list[str]:
     """Return at most `limit` problems, then how many more there are."""
     shown = problems[:limit]
     if len(problems) > limit:
-        shown.append(f"... and {len(problems) - limit} more bad rows")
+        more = len(problems) - limit
+        shown.append(f"... and {more} more bad row{'' if more == 1 else 's'}")
     return shown

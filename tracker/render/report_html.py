@@ -144,7 +144,8 @@ def _header(report: Row) -> Html:
 
 def _summary_cards(summary: Row) -> Html:
     by_health: dict[str, Any] = summary.get("by_health") or {}
-    cards = [el("div", el("b", esc(summary.get("pledges", 0))), esc("pledges"), class_="card total")]
+    total = summary.get("pledges", 0)
+    cards = [el("div", el("b", esc(total)), esc("pledge" if total == 1 else "pledges"), class_="card total")]
     cards += [el("div", el("b", esc(by_health[h])), esc(h), class_=f"card h-{h}") for h in HEALTH_ORDER if by_health.get(h)]
     flagged = summary.get("discrepancies") or 0
     cards.append(el("div", el("b", esc(f"⚠ {flagged}")), esc("discrepancies"), class_="card flag" if flagged else "card"))
@@ -347,7 +348,8 @@ def _pledges(pledges: list[Row]) -> Html:
     headers = ["Pledge", "Owner", "Health", "Assessed", "Schedule", "Reported", "Progress", "Next deadline", "⚠"]
     shown = pledges[:PLEDGE_ROWS]
     rows = _empty_or(pledges, table(headers, (_pledge_row(p) for p in shown), class_="pledges"))
-    more = el("p", esc(f"The {len(pledges) - len(shown)} less urgent pledges are in the JSON report."), class_="muted")
+    rest = len(pledges) - len(shown)
+    more = el("p", esc(f"The {rest} less urgent pledge{' is' if rest == 1 else 's are'} in the JSON report."), class_="muted")
     return _section("pledges", f"Pledges ({len(pledges)}, most urgent first)", rows, more if len(shown) < len(pledges) else Html(""))
 
 

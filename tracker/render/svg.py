@@ -278,7 +278,8 @@ def chart_svg(chart: Row, today: date | None) -> Html:
     readings, path = points(chart.get("readings")), points(chart.get("expected_path"))
     target, first, unit = _point(chart.get("target")), _point(chart.get("first")), inert(chart.get("unit") or "")
     every = readings + path + [p for p in (target, first) if p]
-    label = f"{inert(chart.get('indicator'))} ({unit}): {len(readings)} readings, verdict {inert(chart.get('verdict'))}"
+    count = f"{len(readings)} reading{'' if len(readings) == 1 else 's'}"
+    label = f"{inert(chart.get('indicator'))} ({unit}): {count}, verdict {inert(chart.get('verdict'))}"
     box = {"viewBox": f"0 0 {CH_WIDTH} {CH_HEIGHT}", "role": "img", "aria_label": label}
     if not every:
         return el("svg", el("title", esc(label)), el("text", esc("no numeric readings"), x="20", y="30"), **box)

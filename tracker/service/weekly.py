@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tracker.domain.statuses import HEALTH
 from tracker.errors import UsageError
 from tracker.render.report import json_chunks, render
 from tracker.store.db import Database
@@ -76,7 +77,7 @@ def _announce(data: dict[str, Any], workspace: Workspace, paths: list[Path]) -> 
 
     channels = Channels.from_settings(workspace.settings)
     summary = data["summary"]
-    health = ", ".join(f"{n} {h}" for h, n in sorted(summary["by_health"].items()))
+    health = ", ".join(f"{summary['by_health'][h]} {h}" for h in HEALTH if summary["by_health"].get(h))
     body = (f"Weekly pledge report {data['week']} ({data['from']} to {data['to']}): {summary['pledges']} pledges — {health}; "
             f"{summary['discrepancies']} with a discrepancy; {len(data['changes']['newly_overdue'])} newly overdue.\n"
             + "\n".join(f"Saved: {p}" for p in paths) + "\n")
