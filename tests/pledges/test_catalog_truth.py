@@ -27,6 +27,7 @@ def test_requests_say_who_asked_whom(tracker: Tracker) -> None:
     training = json.loads(tracker("show", "japan-sna-training-request", "--json").stdout)
     assert (training["kind"], training["owner"], training["requested_by"]) == ("request", "Government of Japan", "Minister of Interior Sar Kheng")
     assert any(TRAINING in s["quote"] for s in training["sources"])
+    assert "[request] The Minister of Interior" in tracker("report", "weekly", "--format", "md").stdout
     kinds = {r["id"]: r["kind"] for r in json.loads(tracker("status", "--json").stdout)}
     assert kinds["dd-reforms-jica-request"] == "request" and kinds["cdc-inter-ministerial-meeting"] == "event"
     assert kinds["gcm-implementation-plan"] == "pledge"

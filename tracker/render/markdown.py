@@ -134,7 +134,9 @@ def _pledges(pledges: list[dict[str, Any]]) -> list[str]:
     for p in pledges[:PLEDGE_ROWS]:
         deadline = p["next_deadline"]
         flag = " ⚠ " + md("; ".join(p["discrepancies"])) if p["discrepancy"] else ""
-        rows.append([md(p["id"]), md(p["title"]), md(p["owner"]), f"**{p['health']}**{flag}", p["assessed_status"],
+        kind = p.get("kind") or "pledge"
+        title = md(p["title"]) if kind == "pledge" else f"[{kind}] {md(p['title'])}"
+        rows.append([md(p["id"]), title, md(p["owner"]), f"**{p['health']}**{flag}", p["assessed_status"],
                      p["schedule_status"], p["reported_status"] or "—", _pct(p["progress"]),
                      f"{_when(deadline)} · {_days(p['days_left'])}" if deadline else "—", _trend(p["trend"])])
     lines += _table(["id", "title", "owner", "health", "assessed", "schedule", "reported", "progress", "next deadline", "trend"], rows)
