@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -72,6 +73,62 @@ class Workspace:
             return local
         day = parse_day(override)
         return local.replace(year=day.year, month=day.month, day=day.day)
+
+
+def author_of(root: Path, override: str | None = None) -> str:
+    """Return who enters records: `override` (--author, TRACKER_AUTHOR), else git's user.name and user.email for the
+    workspace, else the operating-system user."""
+    if override and override.strip():
+        return override.strip()
+    return git_identity(root) or _os_user()
+
+
+def git_identity(root: Path) -> str | None:
+    """Return `Name <email>` (or either alone) from git's configuration for `root`, read from its files, without git."""
+    name = email = None
+    for path in reversed(_git_configs(root)):  # the repository's file wins over the global ones
+        found = _git_user(path)
+        name, email = found.get("name") or name, found.get("email") or email
+    if name and email:
+        return f"{name} <{email}>"
+    return name or email
+
+
+def _git_configs(root: Path) -> list[Path]:
+    home = Path.home()
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "git" / "config"
+    paths = [home / ".gitconfig", xdg]
+    for folder in (root, *root.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_file():  # a worktree or submodule: `gitdir: PATH`
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            dot_git = (folder / text.removeprefix("gitdir:").strip()).resolve()
+        if dot_git.is_dir():
+            paths.insert(0, dot_git / "config")
+            break
+    return paths
+
+
+def _git_user(path: Path) -> dict[str, str]:
+    import configparser
+
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    try:
+        parser.read_string(path.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, configparser.Error):
+        return {}
+    if not parser.has_section("user"):
+        return {}
+    return {key: value.strip().strip('"') for key, value in parser.items("user") if key in ("name", "email") and value.strip()}
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def find_root(start: Path) -> Path | None:

@@ -94,10 +94,10 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
         shutil.copytree(REPO / "pledges", ws / "pledges")
         shutil.copyfile(REPO / "tracker.toml", ws / "tracker.toml")
         assert run_process("status", cwd=ws, env={"TRACKER_TODAY": TODAY}).returncode == 0
-        with (mount / "filler").open("wb") as filler:
+        with (mount / "filler").open("wb", buffering=0) as filler:  # unbuffered: nothing is left to flush at close
             try:
                 while True:
-                    filler.write(b"\0" * 65536)
+                    filler.write(b"\0" * 4096)
             except OSError:
                 pass  # full
         yield ws

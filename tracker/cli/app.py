@@ -28,6 +28,7 @@ class App:
         self._db: Database | None = None
         self._local: datetime | None = None
         self.today_arg: str | None = None
+        self.author_arg: str | None = None
         self.file_problems: list[str] = []
 
     def point_at(self, workspace: str | None, db: str | None) -> None:
@@ -47,6 +48,13 @@ class App:
 
             self._workspace = open_workspace(self._workspace_arg, self._db_arg)
         return self._workspace
+
+    @property
+    def author(self) -> str:
+        """Return who enters what this command records: --author / TRACKER_AUTHOR, else git's identity, else the OS user."""
+        from tracker.workspace import author_of
+
+        return author_of(self.workspace.root, text_option(self.author_arg, "--author", 200))
 
     @property
     def today(self) -> date:
@@ -135,16 +143,31 @@ def today_option(func: F) -> F:
 
 
 def global_options(func: F) -> F:
-    """Add --workspace and --db after the command name too (`tracker status --workspace DIR`), as the group has them."""
+    """Add --workspace, --db and --author after the command name too (`tracker status --workspace DIR`), as the group has them."""
+    return _after_command(func, with_author=True)
 
+
+def location_options(func: F) -> F:
+    """Add --workspace and --db after the command name, for a command whose own --author means something else."""
+    return _after_command(func, with_author=False)
+
+
+def _after_command(func: F, with_author: bool) -> F:
     @click.option("--workspace", "workspace_arg", metavar="DIR", help="Workspace folder (also before the command, or env TRACKER_WORKSPACE).")
     @click.option("--db", "db_arg", metavar="FILE", help="Database file (also before the command, or env TRACKER_DB).")
     @functools.wraps(func)
-    def wrapper(*args: Any, workspace_arg: str | None, db_arg: str | None, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, workspace_arg: str | None, db_arg: str | None, author_arg: str | None = None, **kwargs: Any) -> Any:
+        app = click.get_current_context().find_object(App)
+        assert app is not None
         if workspace_arg is not None or db_arg is not None:
-            click.get_current_context().find_object(App).point_at(workspace_arg, db_arg)  # type: ignore[union-attr]
+            app.point_at(workspace_arg, db_arg)
+        if author_arg is not None:
+            app.author_arg = author_arg
         return func(*args, **kwargs)
 
+    if with_author:
+        wrapper = click.option("--author", "author_arg", metavar="NAME",
+                               help="Who enters the records (also before the command, or env TRACKER_AUTHOR).")(wrapper)
     return wrapper  # type: ignore[return-value]
 
 

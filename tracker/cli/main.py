@@ -16,7 +16,7 @@ from tracker.cli.app import App, TrackerGroup, refuse_undecodable
 COMMANDS = {
     "status": "pledges", "show": "pledges", "history": "pledges", "explain": "pledges", "timeline": "pledges",
     "validate": "pledges", "sync": "pledges", "init": "pledges",
-    "update": "record", "record": "record", "done": "record", "report": "reports",
+    "update": "record", "record": "record", "done": "record", "changes": "record", "report": "reports",
     "remind": "service", "outbox": "service", "run": "service", "backup": "service", "doctor": "service",
     "export": "interop", "import": "interop",
 }
@@ -43,10 +43,12 @@ class Commands(TrackerGroup):
 @click.version_option(package_name="pledge-tracker", prog_name="tracker")
 @click.option("--workspace", envvar="TRACKER_WORKSPACE", metavar="DIR", help="Workspace folder (env TRACKER_WORKSPACE); default: nearest folder upward with tracker.toml or pledges/.")
 @click.option("--db", envvar="TRACKER_DB", metavar="FILE", help="Database file (env TRACKER_DB); default: tracker.db in the workspace.")
+@click.option("--author", envvar="TRACKER_AUTHOR", metavar="NAME", help="Who enters the records (env TRACKER_AUTHOR); default: git's user.name and user.email, else the system user.")
 @click.pass_context
-def cli(ctx: click.Context, workspace: str | None, db: str | None) -> None:
+def cli(ctx: click.Context, workspace: str | None, db: str | None, author: str | None) -> None:
     """Track pledges: their deadlines, milestones, indicators and reported status."""
     app = ctx.obj = App(workspace, db)
+    app.author_arg = author
     ctx.call_on_close(app.close)  # so tracker.db alone holds every committed write (the WAL is checkpointed on close)
 
 

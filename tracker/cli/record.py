@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.app import App, global_options, parse_date, pass_app, source_option, text_option, today_option
+from tracker.cli.app import (
+    App,
+    console,
+    emit_json,
+    global_options,
+    json_option,
+    location_options,
+    parse_date,
+    pass_app,
+    source_option,
+    text_option,
+    today_option,
+)
 from tracker.domain.statuses import REPORTED_STATUSES
 from tracker.errors import UsageError
 
@@ -26,7 +38,7 @@ def update(app: App, pledge_id: str, new_status: str, note: str, source: str | N
     if not note_text:
         raise UsageError("--note: must not be empty")
     source_text, day = source_option(source, "--source"), parse_date(on, app, "--date")
-    history.add_update(app.db(), pledge_id, new_status, note_text, source_text, day)
+    history.add_update(app.db(), pledge_id, new_status, note_text, source_text, day, app.author)
     click.echo(f"{pledge_id}: reported {new_status} on {day}")
 
 
@@ -57,7 +69,8 @@ def record(app: App, pledge_id: str, indicator_id: str, value: str, on: str | No
     except ValueError as exc:
         raise UsageError(f"VALUE: {exc}") from None
     day = parse_date(on, app, "--date")
-    history.add_reading(db, pledge_id, indicator_id, checked, day, source_option(source, "--source"), text_option(note, "--note"))
+    history.add_reading(db, pledge_id, indicator_id, checked, day, source_option(source, "--source"), text_option(note, "--note"),
+                        app.author)
     click.echo(f"{pledge_id}/{indicator_id}: {value} on {day}")
 
 
@@ -74,5 +87,43 @@ def done(app: App, pledge_id: str, milestone_id: str, on: str | None, evidence: 
     from tracker.store import history
 
     day = parse_date(on, app, "--date")
-    history.add_completion(app.db(), pledge_id, milestone_id, day, source_option(evidence, "--evidence"))
+    history.add_completion(app.db(), pledge_id, milestone_id, day, source_option(evidence, "--evidence"), app.author)
     click.echo(f"{pledge_id}/{milestone_id}: done on {day}")
+
+
+@click.command()
+@click.option("--since", metavar="DATE|Nd", default="7d", show_default=True,
+              help="Entered on or after this day (YYYY-MM-DD, in the workspace time zone) or in the last N days (e.g. 30d).")
+@click.option("--author", "by", metavar="TEXT", help="Only entries whose author contains TEXT (case-insensitive).")
+@json_option
+@today_option
+@location_options
+@pass_app
+def changes(app: App, since: str, by: str | None, as_json: bool) -> None:
+    """What was entered, by whom, newest first: what a colleague reads after `git pull`."""
+    from tracker.views.portfolio import changes as entered
+
+    found = entered(app.db(), _since(app, since), text_option(by, "--author", 200))
+    if as_json:
+        emit_json(found)
+        return
+    from tracker.render.terminal import changes_table
+
+    console().print(changes_table(found))
+
+
+def _since(app: App, text: str) -> str:
+    """Return --since as a UTC instant: a day's start in the workspace time zone, or N days before now."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from tracker.pledges.days import parse_day
+
+    value = text.strip()
+    try:
+        if value.endswith("d") and value[:-1].isdecimal() and value[:-1].isascii():
+            start = app.now - timedelta(days=min(int(value[:-1]), 100 * 366))
+        else:
+            start = datetime.combine(parse_day(value), time(), app.workspace.settings.zone)
+    except ValueError as exc:
+        raise UsageError(f"--since: {exc} (or a number of days such as 30d)") from None
+    return start.astimezone(UTC).isoformat(timespec="microseconds")

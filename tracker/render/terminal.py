@@ -269,11 +269,31 @@ def history_table(events: list[dict[str, Any]]) -> RenderableType:
     table.add_column("event", no_wrap=True)
     table.add_column("detail", overflow="fold")
     for e in events:
-        table.add_row(e["date"], e["kind"], _t(_detail(e)))
+        cell = _t(detail(e))
+        if e.get("author"):
+            cell.append("\nby " + inert(e["author"]), style="dim")
+        table.add_row(e["date"], e["kind"], cell)
     return table
 
 
-def _detail(e: dict[str, Any]) -> str:
+def changes_table(entries: list[dict[str, Any]]) -> RenderableType:
+    """Return what was entered, newest first: when, by whom, on which pledge, what."""
+    if not entries:
+        return Text("nothing was entered in that time", style="dim")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("entered (UTC)", no_wrap=True)
+    table.add_column("by / pledge", overflow="fold")
+    table.add_column("event", no_wrap=True)
+    table.add_column("detail", overflow="fold")
+    for e in entries:
+        who = _t(e["author"] or "—")
+        who.append("\n" + inert(e["pledge_id"]), style="dim")
+        table.add_row(e["recorded_at"][:16].replace("T", " "), who, e["kind"], _t(detail(e)))
+    return table
+
+
+def detail(e: dict[str, Any]) -> str:
+    """Return what one history entry records, in a line."""
     if e["kind"] == "update":
         return f"{e['status']}: {e['note']}" + (f" <{e['source']}>" if e["source"] else "")
     if e["kind"] == "reading":

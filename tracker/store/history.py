@@ -15,20 +15,22 @@ BATCH = 5000
 ReadingRow = tuple[str, str, str, float | None, str | None, str | None, str | None]
 
 
-def add_update(db: Database, pledge_id: str, status: str, note: str, source: str | None, on: date) -> int:
-    """Record a reported status with its note and source."""
+def add_update(db: Database, pledge_id: str, status: str, note: str, source: str | None, on: date, author: str | None) -> int:
+    """Record a reported status with its note, source and author."""
     with write_txn(db):
         require_pledge(db, pledge_id)
-        row = {"pledge_id": pledge_id, "date": on.isoformat(), "status": status, "note": note, "source": source, "recorded_at": utc_now()}
+        row = {"pledge_id": pledge_id, "date": on.isoformat(), "status": status, "note": note, "source": source,
+               "recorded_at": utc_now(), "author": author}
         return db.insert("status_updates", row)
 
 
-def add_reading(db: Database, pledge_id: str, indicator_id: str, value: float | str, on: date, source: str | None, note: str | None) -> None:
+def add_reading(db: Database, pledge_id: str, indicator_id: str, value: float | str, on: date, source: str | None, note: str | None,
+                author: str | None) -> None:
     """Record one indicator reading (the value is already checked against the indicator's kind)."""
     with write_txn(db):
         require_pledge(db, pledge_id)
         require_item(db, "indicators", pledge_id, indicator_id)
-        _insert(db, [reading_row(pledge_id, indicator_id, on, value, source, note)], utc_now())
+        _insert(db, [reading_row(pledge_id, indicator_id, on, value, source, note)], utc_now(), author)
 
 
 def reading_row(pledge_id: str, indicator_id: str, on: date, value: float | str, source: str | None, note: str | None) -> ReadingRow:
@@ -37,7 +39,7 @@ def reading_row(pledge_id: str, indicator_id: str, on: date, value: float | str,
     return (pledge_id, indicator_id, on.isoformat(), number, None if number is not None else str(value), source, note)
 
 
-def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, evidence: str | None) -> int:
+def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, evidence: str | None, author: str | None) -> int:
     """Record that a milestone was done; a milestone already done is reported, not doubled."""
     with write_txn(db):
         require_pledge(db, pledge_id)
@@ -45,11 +47,12 @@ def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, ev
         done = rows(db, "SELECT date FROM milestone_completions WHERE pledge_id = ? AND milestone_id = ?", [pledge_id, milestone_id])
         if done:
             raise ConflictError(f"milestone {milestone_id!r} of {pledge_id!r} was already recorded done on {done[0]['date']}")
-        row = {"pledge_id": pledge_id, "milestone_id": milestone_id, "date": on.isoformat(), "evidence": evidence, "recorded_at": utc_now()}
+        row = {"pledge_id": pledge_id, "milestone_id": milestone_id, "date": on.isoformat(), "evidence": evidence,
+               "recorded_at": utc_now(), "author": author}
         return db.insert("milestone_completions", row)
 
 
-def insert_readings(db: Database, readings: Iterable[ReadingRow], checked_against: dict[str, str],
+def insert_readings(db: Database, readings: Iterable[ReadingRow], checked_against: dict[str, str], author: str | None,
                     advance: Callable[[int], None] | None = None) -> int:
     """Insert checked readings in one transaction, if the pledges they were checked against (id: file hash) are unchanged."""
     now = utc_now()
@@ -58,18 +61,18 @@ def insert_readings(db: Database, readings: Iterable[ReadingRow], checked_agains
         _recheck(db, checked_against)
         found = iter(readings)
         while batch := list(itertools.islice(found, BATCH)):
-            _insert(db, batch, now)
+            _insert(db, batch, now, author)
             count += len(batch)
             if advance:
                 advance(len(batch))
     return count
 
 
-def _insert(db: Database, readings: list[ReadingRow], now: str) -> None:
+def _insert(db: Database, readings: list[ReadingRow], now: str, author: str | None) -> None:
     db.conn.executemany(
-        """INSERT INTO readings (pledge_id, indicator_id, date, value_num, value_text, source, note, recorded_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        [(*row, now) for row in readings],
+        """INSERT INTO readings (pledge_id, indicator_id, date, value_num, value_text, source, note, recorded_at, author)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [(*row, now, author) for row in readings],
     )
 
 

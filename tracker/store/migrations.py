@@ -211,3 +211,12 @@ def m0007_sync_digests(db: Database) -> None:
     """
     db.execute("ALTER TABLE cache_state ADD COLUMN files_digest TEXT")
     db.execute("ALTER TABLE cache_state ADD COLUMN tick_inputs TEXT")
+
+
+@migration("0008_authors")
+def m0008_authors(db: Database) -> None:
+    """Who entered each status update, reading and milestone completion (NULL for what was entered before)."""
+    for table in ("status_updates", "readings", "milestone_completions"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN author TEXT")
+    db.execute("CREATE INDEX status_updates_recorded ON status_updates(recorded_at)")
+    db.execute("CREATE INDEX readings_recorded ON readings(recorded_at)")

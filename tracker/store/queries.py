@@ -77,21 +77,35 @@ def history_rows(db: Database, pledge_id: str) -> list[dict[str, Any]]:
     """Return updates, readings, completions and revisions of a pledge in time order."""
     return rows(
         db,
-        """
-        SELECT 'update' AS kind, date, recorded_at, NULL AS item, status AS value, NULL AS num, note, source, NULL AS old, id
-          FROM status_updates WHERE pledge_id = :p
-        UNION ALL
-        SELECT 'reading', date, recorded_at, indicator_id, value_text, value_num, note, source, NULL, id
-          FROM readings WHERE pledge_id = :p
-        UNION ALL
-        SELECT 'done', date, recorded_at, milestone_id, NULL, NULL, NULL, evidence, NULL, id
-          FROM milestone_completions WHERE pledge_id = :p
-        UNION ALL
-        SELECT 'revision', date, recorded_at, item_kind || ':' || item_id || ':' || field, new, NULL, NULL, NULL, old, id
-          FROM revisions WHERE pledge_id = :p
-        ORDER BY date, recorded_at, kind, id
-        """,
+        f"SELECT * FROM ({ENTRIES}) WHERE pledge_id = :p ORDER BY date, recorded_at, kind, id",
         {"p": pledge_id},
+    )
+
+
+# Every entry of the history, as one table: what `history` lists per pledge and `changes` across the workspace.
+ENTRIES = """
+    SELECT 'update' AS kind, pledge_id, date, recorded_at, NULL AS item, status AS value, NULL AS num, note, source,
+           NULL AS old, id, author FROM status_updates
+    UNION ALL
+    SELECT 'reading', pledge_id, date, recorded_at, indicator_id, value_text, value_num, note, source, NULL, id, author
+      FROM readings
+    UNION ALL
+    SELECT 'done', pledge_id, date, recorded_at, milestone_id, NULL, NULL, NULL, evidence, NULL, id, author
+      FROM milestone_completions
+    UNION ALL
+    SELECT 'revision', pledge_id, date, recorded_at, item_kind || ':' || item_id || ':' || field, new, NULL, NULL, NULL, old, id,
+           NULL FROM revisions
+"""
+
+
+def changes_rows(db: Database, since: str, author: str | None, limit: int) -> list[dict[str, Any]]:
+    """Return the entries recorded at or after `since` (a UTC instant), by an author containing `author`, newest first."""
+    return rows(
+        db,
+        f"""SELECT e.*, p.title FROM ({ENTRIES}) e JOIN pledges p ON p.id = e.pledge_id
+            WHERE e.recorded_at >= :since AND (:author IS NULL OR instr(lower(coalesce(e.author, '')), lower(:author)) > 0)
+            ORDER BY e.recorded_at DESC, e.kind, e.id DESC LIMIT :limit""",
+        {"since": since, "author": author, "limit": limit},
     )
 
 
@@ -99,7 +113,7 @@ def update_rows(db: Database, pledge_id: str, today: date, limit: int = 5) -> li
     """Return a pledge's latest status updates up to `today`, newest first."""
     return rows(
         db,
-        "SELECT date, status, note, source FROM status_updates WHERE pledge_id = ? AND date <= ? ORDER BY date DESC, id DESC LIMIT ?",
+        "SELECT date, status, note, source, author FROM status_updates WHERE pledge_id = ? AND date <= ? ORDER BY date DESC, id DESC LIMIT ?",
         [pledge_id, today.isoformat(), limit],
     )
 
@@ -131,13 +145,13 @@ def week_events(db: Database, start: date, end: date) -> dict[str, list[dict[str
     """Return updates, readings, completions and revisions dated from `start` to `end` (inclusive)."""
     span = {"a": start.isoformat(), "b": end.isoformat()}
     return {
-        "updates": rows(db, """SELECT u.pledge_id, p.title, u.date, u.status, u.note, u.source FROM status_updates u
+        "updates": rows(db, """SELECT u.pledge_id, p.title, u.date, u.status, u.note, u.source, u.author FROM status_updates u
             JOIN pledges p ON p.id = u.pledge_id WHERE u.date BETWEEN :a AND :b AND p.removed_at IS NULL ORDER BY u.date, u.id""", span),
         "readings": rows(db, """SELECT r.pledge_id, p.title, r.indicator_id, i.title AS indicator, i.unit, r.date,
-            coalesce(r.value_text, r.value_num) AS value, r.source, r.note FROM readings r
+            coalesce(r.value_text, r.value_num) AS value, r.source, r.note, r.author FROM readings r
             JOIN pledges p ON p.id = r.pledge_id JOIN indicators i ON i.pledge_id = r.pledge_id AND i.id = r.indicator_id
             WHERE r.date BETWEEN :a AND :b AND p.removed_at IS NULL ORDER BY r.date, r.id""", span),
-        "milestones_done": rows(db, """SELECT c.pledge_id, p.title, c.milestone_id, m.title AS milestone, c.date, c.evidence
+        "milestones_done": rows(db, """SELECT c.pledge_id, p.title, c.milestone_id, m.title AS milestone, c.date, c.evidence, c.author
             FROM milestone_completions c JOIN pledges p ON p.id = c.pledge_id
             JOIN milestones m ON m.pledge_id = c.pledge_id AND m.id = c.milestone_id
             WHERE c.date BETWEEN :a AND :b AND p.removed_at IS NULL ORDER BY c.date, c.id""", span),

@@ -156,22 +156,29 @@ def _reading_json(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def history(db: Database, pledge_id: str) -> list[dict[str, Any]]:
-    """Return a pledge's updates, readings, completions and revisions in time order."""
+    """Return a pledge's updates, readings, completions and revisions in time order, each with its author."""
     core.require_pledge(db, pledge_id)
-    events = []
-    for r in queries.history_rows(db, pledge_id):
-        event = {"kind": r["kind"], "date": r["date"], "recorded_at": r["recorded_at"]}
-        if r["kind"] == "update":
-            event.update(status=r["value"], note=r["note"], source=r["source"])
-        elif r["kind"] == "reading":
-            event.update(indicator=r["item"], value=r["num"] if r["num"] is not None else r["value"], note=r["note"], source=r["source"])
-        elif r["kind"] == "done":
-            event.update(milestone=r["item"], evidence=r["source"])
-        else:
-            item_kind, item_id, field = r["item"].split(":", 2)
-            event.update(item_kind=item_kind, item=item_id, field=field, old=r["old"], new=r["value"])
-        events.append(event)
-    return events
+    return [entry(r) for r in queries.history_rows(db, pledge_id)]
+
+
+def changes(db: Database, since: str, author: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+    """Return what was entered at or after `since` (a UTC instant), by an author containing `author`, newest first."""
+    return [{"pledge_id": r["pledge_id"], "title": r["title"], **entry(r)} for r in queries.changes_rows(db, since, author, limit)]
+
+
+def entry(r: dict[str, Any]) -> dict[str, Any]:
+    """Return one history row as the documented entry: kind, dates, author and what the kind records."""
+    event = {"kind": r["kind"], "date": r["date"], "recorded_at": r["recorded_at"], "author": r["author"]}
+    if r["kind"] == "update":
+        event.update(status=r["value"], note=r["note"], source=r["source"])
+    elif r["kind"] == "reading":
+        event.update(indicator=r["item"], value=r["num"] if r["num"] is not None else r["value"], note=r["note"], source=r["source"])
+    elif r["kind"] == "done":
+        event.update(milestone=r["item"], evidence=r["source"])
+    else:
+        item_kind, item_id, field = r["item"].split(":", 2)
+        event.update(item_kind=item_kind, item=item_id, field=field, old=r["old"], new=r["value"])
+    return event
 
 
 # Part of the fingerprint: change it whenever what a cached status holds, or how it is computed, changes.
