@@ -110,16 +110,23 @@ def _git_configs(root: Path) -> list[Path]:
 
 
 def _git_user(path: Path) -> dict[str, str]:
-    import configparser
-
-    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    """Return `name` and `email` of the `[user]` section of a git configuration file (later lines win, as in git)."""
     try:
-        parser.read_string(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, configparser.Error):
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
         return {}
-    if not parser.has_section("user"):
-        return {}
-    return {key: value.strip().strip('"') for key, value in parser.items("user") if key in ("name", "email") and value.strip()}
+    found: dict[str, str] = {}
+    section = ""
+    for raw in lines:
+        line = raw.strip()
+        if line.startswith("["):
+            section = line.strip("[]").strip().lower()
+        elif section == "user" and "=" in line and not line.startswith(("#", ";")):
+            key, _, value = line.partition("=")
+            value = value.split(" #")[0].split(" ;")[0].strip().strip('"')
+            if key.strip().lower() in ("name", "email") and value:
+                found[key.strip().lower()] = value
+    return found
 
 
 def _os_user() -> str:
