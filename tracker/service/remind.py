@@ -190,6 +190,7 @@ def tick_key(settings: Settings, channels: Channels, today: date, version: int) 
     """
     import hashlib
 
+    # A one-way hash, not a checksum: a checksum of a URL would let a short password be solved for.
     digest = hashlib.blake2b(repr((__version__, settings, channels)).encode(), digest_size=16).hexdigest()
     return f"{today.isoformat()}|{digest}|{version}"
 

@@ -8,7 +8,6 @@ so every later command looks at the file again.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,6 +57,8 @@ def sync(db: Database, folder: Path, today: date, lenient: bool = False) -> Sync
 def _read_changed(folder: Path, seen: dict[str, tuple[int, int]], known: dict[str, tuple[int, int, str]]
                   ) -> tuple[dict[str, bytes], dict[str, tuple[int, int, str]], Problems]:
     """Read and hash the files whose size or mtime changed; a file removed meanwhile is as if removed before."""
+    import hashlib
+
     from tracker.pledges.loader import read_limited
 
     texts: dict[str, bytes] = {}
