@@ -31,6 +31,7 @@ class Settings:
     thresholds: dict[str, float] = field(default_factory=dict)
     max_attempts: int = 5
     smtp: str | None = None
+    sender: str | None = None  # the one host that sends reminders ([notify] sender); None: any host
     notify_urls: tuple[str, ...] = ()
     report_urls: tuple[str, ...] = ()
     tick_minutes: int = 60
@@ -239,7 +240,11 @@ def _notify(path: Path, table: dict[str, object]) -> dict[str, Any]:
     smtp = table.get("smtp")
     if smtp is not None and (not isinstance(smtp, str) or not smtp.startswith(("mailto://", "mailtos://"))):
         raise WorkspaceError(f"{path.name}: notify.smtp: expected a mailto:// or mailtos:// URL")
-    return {"smtp": smtp, "notify_urls": _strings(path, table, "urls"), "report_urls": _strings(path, table, "report_urls")}
+    sender = table.get("sender")
+    if sender is not None and (not isinstance(sender, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]{0,252}", sender)):
+        raise WorkspaceError(f"{path.name}: notify.sender: expected a host name such as \"desk-server\", got {sender!r}")
+    return {"smtp": smtp, "notify_urls": _strings(path, table, "urls"), "report_urls": _strings(path, table, "report_urls"),
+            "sender": sender}
 
 
 def _daemon(path: Path, table: dict[str, object]) -> dict[str, Any]:

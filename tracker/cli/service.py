@@ -19,10 +19,15 @@ def remind(app: App, dry_run: bool, as_json: bool) -> None:
     """Run one monitoring tick: plan due reminders and progress alerts, then send what is ready."""
     from tracker.errors import EXIT_DELIVERY, EXIT_INVALID_FILES
     from tracker.render.words import tick_summary
+    from tracker.service.notify import not_the_sender
     from tracker.service.remind import tick
 
     # An invalid pledge file must not silence every reminder: it keeps its last valid definition, and is named below.
     db = app.db(lenient=True)
+    elsewhere = not_the_sender(app.workspace.settings)
+    if elsewhere and not dry_run:
+        click.echo(f"warning: {elsewhere}", err=True)
+        return
     result = tick(db, app.workspace.settings, app.today, now=app.now, dry_run=dry_run)
     if as_json:
         emit_json(result.as_json())
@@ -82,8 +87,13 @@ def outbox_retry(app: App, outbox_id: int) -> None:
 @pass_app
 def run_daemon(app: App) -> None:
     """Run the scheduler: a monitoring tick now and every hour, and the weekly report (Monday 07:00 by default)."""
+    from tracker.errors import TrackerError
     from tracker.service.daemon import serve
+    from tracker.service.notify import not_the_sender
 
+    elsewhere = not_the_sender(app.workspace.settings)
+    if elsewhere:
+        raise TrackerError(elsewhere.replace("nothing was planned or sent here", "the daemon does not start here"))
     serve(app.workspace, app.today_arg)
 
 

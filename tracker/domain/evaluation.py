@@ -107,6 +107,7 @@ def pledge_health(row: dict[str, Any], schedule: str, days_left: int | None, ass
         last_evidence=date.fromisoformat(last_evidence) if last_evidence else None,
         report_every_days=row["report_every_days"], started=started,
         overdue_days=-days_left if days_left is not None and days_left < 0 else 0, unmeasured=unmeasured,
+        conflicting=row["conflicting_reports"],
     )
     return health(lenses, today)
 

@@ -23,6 +23,7 @@ class Lenses:
     started: date | None
     overdue_days: int = 0
     unmeasured: tuple[str, ...] = ()  # titles of the indicators without data, when others have some
+    conflicting: str | None = None  # different statuses reported for the latest day by different authors
 
 
 @dataclass
@@ -34,11 +35,12 @@ class Health:
     reasons: list[str] = field(default_factory=list)
     discrepancies: list[str] = field(default_factory=list)
     stale: bool = False
+    conflicting: bool = False
 
     @property
     def contradiction(self) -> bool:
-        """Return True when reported and assessed status contradict each other (staleness aside)."""
-        return len(self.discrepancies) > int(self.stale)
+        """Return True when reported and assessed status contradict each other (staleness and conflicting reports aside)."""
+        return len(self.discrepancies) > int(self.stale) + int(self.conflicting)
 
 
 def discrepancies(lenses: Lenses, today: date) -> list[str]:
@@ -53,6 +55,8 @@ def discrepancies(lenses: Lenses, today: date) -> list[str]:
     stale = _stale(lenses, today)
     if stale:
         found.append(stale)
+    if lenses.conflicting:
+        found.append(f"different statuses reported for the same day by different authors: {lenses.conflicting}")
     return found
 
 
@@ -86,7 +90,7 @@ def health(lenses: Lenses, today: date) -> Health:
         verdict, reasons = "unknown", [_unmeasured(lenses.unmeasured), *_good(lenses)]
     else:
         verdict, reasons = "good", _good(lenses)
-    return Health(verdict, bool(flags), reasons, flags, stale=_stale(lenses, today) is not None)
+    return Health(verdict, bool(flags), reasons, flags, stale=_stale(lenses, today) is not None, conflicting=bool(lenses.conflicting))
 
 
 def _critical(lenses: Lenses) -> list[str]:

@@ -56,6 +56,19 @@ class Channels:
         return text
 
 
+def not_the_sender(settings: Settings) -> str | None:
+    """Say why this host must not send, when tracker.toml names another host as the workspace's sender; else None."""
+    import socket
+
+    if settings.sender is None:
+        return None
+    host = socket.gethostname()
+    if settings.sender.lower() in (host.lower(), host.split(".")[0].lower()):
+        return None
+    return (f"this host ({host}) is not the workspace's sender ({settings.sender}, [notify] sender in tracker.toml): "
+            "nothing was planned or sent here; reminders go out from one host only, so nobody hears twice")
+
+
 def _email_url(smtp: str, recipient: str) -> str:
     from urllib.parse import quote
 

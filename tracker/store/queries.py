@@ -28,7 +28,11 @@ def status_rows(db: Database, today: date, pledge_id: str | None = None, pledge_
                 ORDER BY u.date DESC, u.id DESC LIMIT 1) AS reported_status,
                (SELECT u.date FROM status_updates u WHERE u.pledge_id = p.id AND u.date <= :t
                 ORDER BY u.date DESC, u.id DESC LIMIT 1) AS reported_on,
-               p.report_every_days, p.start_text, coalesce(json_extract(p.definition, '$.kind'), 'pledge') AS kind
+               p.report_every_days, p.start_text, coalesce(json_extract(p.definition, '$.kind'), 'pledge') AS kind,
+               (SELECT CASE WHEN count(DISTINCT u.status) > 1 AND count(DISTINCT coalesce(u.author, '')) > 1
+                            THEN group_concat(u.status || ' by ' || coalesce(u.author, 'an unknown author'), '; ') END
+                FROM status_updates u WHERE u.pledge_id = p.id AND u.date = (SELECT v.date FROM status_updates v
+                WHERE v.pledge_id = p.id AND v.date <= :t ORDER BY v.date DESC LIMIT 1)) AS conflicting_reports
         FROM pledges p WHERE p.removed_at IS NULL {_scope("p.id", pledge_id, pledge_ids)}
         """,
         {"t": today.isoformat(), "p": pledge_id, "ids": json.dumps(pledge_ids or [])},

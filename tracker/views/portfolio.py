@@ -182,7 +182,7 @@ def entry(r: dict[str, Any]) -> dict[str, Any]:
 
 
 # Part of the fingerprint: change it whenever what a cached status holds, or how it is computed, changes.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 def fingerprint(settings: Settings) -> str:
