@@ -343,10 +343,10 @@ def write_db_times(copies: dict[str, Path], repeat: int = 21) -> str:
         try:
             for _ in range(repeat):
                 began = time.perf_counter()
-                history.add_update(db, "pledge-00002", "in-progress", "benchmark update", None, generate.TODAY, "benchmark")
+                history.add_update(db, path.parent, "pledge-00002", "in-progress", "benchmark update", None, generate.TODAY, "benchmark")
                 times["update"].append((time.perf_counter() - began) * 1000)
                 began = time.perf_counter()
-                history.add_reading(db, "pledge-00002", "people-served", 4321.0, generate.TODAY, None, None, "benchmark")
+                history.add_reading(db, path.parent, "pledge-00002", "people-served", 4321.0, generate.TODAY, None, None, "benchmark")
                 times["record"].append((time.perf_counter() - began) * 1000)
         finally:
             db.close()

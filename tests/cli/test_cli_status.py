@@ -165,8 +165,8 @@ def test_default_view_of_a_large_portfolio_matches_the_full_status(workspace) ->
 
     today = date(2026, 11, 23)
     sync(db, ws.pledges_dir, today)
-    history.add_reading(db, "extra-00", "contaminated-area-remaining", 900.0, date(2020, 1, 1), None, None, "tester")
-    history.add_reading(db, "extra-00", "contaminated-area-remaining", 880.0, date(2026, 1, 1), None, None, "tester")
+    history.add_reading(db, ws.root, "extra-00", "contaminated-area-remaining", 900.0, date(2020, 1, 1), None, None, "tester")
+    history.add_reading(db, ws.root, "extra-00", "contaminated-area-remaining", 880.0, date(2026, 1, 1), None, None, "tester")
     full = status_list(db, today, ws.settings)
     urgent = most_urgent(db, today, ws.settings, None, None, 50)
     assert len(full) == len(urgent) == 74

@@ -165,6 +165,6 @@ def test_a_pledge_file_changed_after_checking_aborts_the_insert(tracker: Tracker
     db = core.open_db(tracker.root / "tracker.db")
     row = ("mine-action-csdg", "contaminated-area-remaining", "2026-01-01", 1.0, None, None, None)
     with pytest.raises(ConflictError, match="mine-action-csdg"):
-        insert_readings(db, [row], {"mine-action-csdg": "sha-of-an-older-file"}, "tester")
+        insert_readings(db, tracker.root, [row], {"mine-action-csdg": "sha-of-an-older-file"}, "tester")
     db.conn.close()
     assert tracker.db_dump() == before

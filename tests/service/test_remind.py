@@ -274,7 +274,7 @@ def test_marking_the_milestone_done_cancels_its_queued_reminder(ws: Path) -> Non
         workspace, db = _tick_env(ws, url)
         moment = datetime(2027, 5, 31, 8, tzinfo=UTC)
         tick(db, workspace.settings, day, now=moment)  # type: ignore[attr-defined]
-        history.add_completion(db, "test-pledge", "plan-adopted", day, None, "tester")  # type: ignore[arg-type]
+        history.add_completion(db, workspace.root, "test-pledge", "plan-adopted", day, None, "tester")  # type: ignore[arg-type]
         controller, _ = mail.start_smtp(inbox, port)
         try:
             result = tick(db, workspace.settings, day, now=moment + timedelta(hours=1))  # type: ignore[attr-defined]

@@ -64,3 +64,18 @@ def test_two_processes_migrating_at_once(tmp_path: Path) -> None:
     conn = sqlite3.connect(copy)
     names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
     assert names == list(migrations.names())
+
+
+def test_the_history_of_an_older_database_is_written_to_the_journal_once(workspace: Path, tracker: Tracker) -> None:
+    """The first run of this version writes the database's history out to one journal file; a rebuild then keeps it."""
+    shutil.copyfile(V1, workspace / "tracker.db")
+    before = json.loads(tracker("history", "gcm-implementation-plan", "--json").stdout)
+    files = sorted((workspace / "journal").glob("*/*.jsonl"))
+    # One file holds the old history; another the revision this catalog's edit of the GCM due date makes today.
+    kinds = [sorted(json.loads(line)["type"] for line in f.read_text(encoding="utf-8").splitlines()) for f in files]
+    adopted = [k for k in kinds if "reading" in k]
+    assert len(files) == 2 and len(adopted) == 1
+    assert adopted[0].count("reading") >= 3 and "update" in adopted[0] and "done" in adopted[0] and "revision" in adopted[0]
+    assert tracker("status").exit_code == 0 and len(sorted((workspace / "journal").glob("*/*.jsonl"))) == 2, "once"
+    (workspace / "tracker.db").unlink()
+    assert json.loads(tracker("history", "gcm-implementation-plan", "--json").stdout) == before

@@ -85,7 +85,7 @@ class App:
             from tracker.store import sync
 
             today = self.today
-            self.file_problems = sync.sync(self.open_db(), self.workspace.pledges_dir, today, lenient=lenient).problems
+            self.file_problems = sync.sync_all(self.open_db(), self.workspace.root, today, lenient=lenient).problems
         assert self._db is not None
         return self._db
 

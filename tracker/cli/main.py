@@ -17,7 +17,7 @@ COMMANDS = {
     "status": "pledges", "show": "pledges", "history": "pledges", "explain": "pledges", "timeline": "pledges",
     "validate": "pledges", "sync": "pledges", "init": "pledges",
     "update": "record", "record": "record", "done": "record", "changes": "record", "report": "reports",
-    "remind": "service", "outbox": "service", "run": "service", "backup": "service", "doctor": "service",
+    "remind": "service", "outbox": "service", "run": "service", "backup": "service", "doctor": "service", "rebuild": "service",
     "export": "interop", "import": "interop",
 }
 # The function of a command whose name is not its own (a Python keyword or builtin, or a clash).

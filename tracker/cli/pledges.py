@@ -172,9 +172,9 @@ def validate(app: App) -> None:
 def sync(app: App) -> None:
     """Load changed pledge files into the database now (every command also does this first)."""
     from tracker.render.words import plural
-    from tracker.store.sync import sync as run_sync
+    from tracker.store.sync import sync_all as run_sync
 
-    result = run_sync(app.open_db(), app.workspace.pledges_dir, app.today)
+    result = run_sync(app.open_db(), app.workspace.root, app.today)
     click.echo(f"synced: {len(result.changed)} changed, {len(result.removed)} removed, {plural(len(result.revisions), 'revision')}")
     for r in result.revisions:
         click.echo(f"  revision {r['pledge_id']} {r['item_kind']} {r['item_id']} {r['field']}: {r['old']} -> {r['new']}")

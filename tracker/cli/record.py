@@ -38,7 +38,7 @@ def update(app: App, pledge_id: str, new_status: str, note: str, source: str | N
     if not note_text:
         raise UsageError("--note: must not be empty")
     source_text, day = source_option(source, "--source"), parse_date(on, app, "--date")
-    history.add_update(app.db(), pledge_id, new_status, note_text, source_text, day, app.author)
+    history.add_update(app.db(), app.workspace.root, pledge_id, new_status, note_text, source_text, day, app.author)
     click.echo(f"{pledge_id}: reported {new_status} on {day}")
 
 
@@ -69,7 +69,7 @@ def record(app: App, pledge_id: str, indicator_id: str, value: str, on: str | No
     except ValueError as exc:
         raise UsageError(f"VALUE: {exc}") from None
     day = parse_date(on, app, "--date")
-    history.add_reading(db, pledge_id, indicator_id, checked, day, source_option(source, "--source"), text_option(note, "--note"),
+    history.add_reading(db, app.workspace.root, pledge_id, indicator_id, checked, day, source_option(source, "--source"), text_option(note, "--note"),
                         app.author)
     click.echo(f"{pledge_id}/{indicator_id}: {value} on {day}")
 
@@ -87,7 +87,7 @@ def done(app: App, pledge_id: str, milestone_id: str, on: str | None, evidence: 
     from tracker.store import history
 
     day = parse_date(on, app, "--date")
-    history.add_completion(app.db(), pledge_id, milestone_id, day, source_option(evidence, "--evidence"), app.author)
+    history.add_completion(app.db(), app.workspace.root, pledge_id, milestone_id, day, source_option(evidence, "--evidence"), app.author)
     click.echo(f"{pledge_id}/{milestone_id}: done on {day}")
 
 

@@ -131,3 +131,15 @@ def doctor(app: App, as_json: bool) -> None:
             click.echo(f"{check.name:<13}{check.detail}")
     if any(c.state == "fail" for c in checks):
         raise click.exceptions.Exit(1)
+
+
+@click.command()
+@global_options
+@today_option
+@pass_app
+def rebuild(app: App) -> None:
+    """Build tracker.db again from pledges/ and journal/, keeping this machine's outbox, heartbeats and report runs."""
+    from tracker.service.maintenance import rebuild as run_rebuild
+
+    path = run_rebuild(app.workspace, app.today)
+    click.echo(f"rebuilt {path} from {app.workspace.pledges_dir.name}/ and journal/")

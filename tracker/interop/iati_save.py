@@ -31,7 +31,7 @@ def save(db: Database, folder: Path, imported: Imported, file_name: str, today: 
     try:
         sync.sync(db, folder, today)
         # The readings are recorded only against the very file just written and synced.
-        history.insert_readings(db, rows, {pledge.id: hashlib.sha256(imported.text.encode("utf-8")).hexdigest()}, author)
+        history.insert_readings(db, folder.parent, rows, {pledge.id: hashlib.sha256(imported.text.encode("utf-8")).hexdigest()}, author)
     except BaseException:
         path.unlink(missing_ok=True)
         with contextlib.suppress(Exception):

@@ -8,7 +8,11 @@ from pathlib import Path
 from tracker.errors import WorkspaceError
 from tracker.files import create_new
 
-GITIGNORE = "tracker.db\ntracker.db-*\n*.tmp\n"
+GITIGNORE = (
+    "# The shared record is pledges/, journal/, reports/ and tracker.toml: commit them.\n"
+    "# The index and what belongs to this machine stay out:\n"
+    "tracker.db\ntracker.db-*\n.tracker-run.lock\n*.tmp\n"
+)
 
 
 def catalog_root() -> Path:

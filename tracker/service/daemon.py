@@ -44,11 +44,11 @@ class FileProblems:
 @contextlib.contextmanager
 def _synced(workspace: Workspace, local: datetime, problems: FileProblems) -> Iterator[Database]:
     """Open the database and sync it leniently (monitoring goes on for every valid pledge); close it after."""
-    from tracker.store.sync import sync
+    from tracker.store.sync import sync_all
 
     db = core.open_db(workspace.db_path)
     try:
-        problems.report(sync(db, workspace.pledges_dir, local.date(), lenient=True).problems)
+        problems.report(sync_all(db, workspace.root, local.date(), lenient=True).problems)
         yield db
     finally:
         db.close()

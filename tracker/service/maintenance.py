@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from tracker.domain.warnings import Finding, daemon_finding, outbox_finding
@@ -46,6 +47,32 @@ def _refuse_live(db_path: Path, target: Path) -> None:
     same = any(resolved == p or (p.exists() and target.exists() and target.samefile(p)) for p in live)
     if same:
         raise BackupRefused(f"{target}: is the live database or one of its files; a backup must go elsewhere")
+
+
+def rebuild(workspace: Workspace, today: date) -> Path:
+    """Build the index again from pledges/ and journal/ beside the old one, keep what belongs to this machine (the
+    outbox, heartbeats, report runs), then put it in the old one's place; return the database's path."""
+    from tracker.store import core
+    from tracker.store.sync import sync_all
+
+    path = workspace.db_path
+    if path.exists():
+        core.open_db(path).close()  # migrated and checkpointed: the file alone holds everything
+    fresh = path.with_name(f".{path.name}.rebuild-{os.getpid()}")
+    for leftover in (fresh, Path(f"{fresh}-wal"), Path(f"{fresh}-shm")):
+        leftover.unlink(missing_ok=True)
+    db = core.open_db(fresh)
+    try:
+        sync_all(db, workspace.root, today)
+        if path.exists():
+            upkeep.copy_machine_state(db.conn, path)
+    except BaseException:
+        db.close()
+        fresh.unlink(missing_ok=True)
+        raise
+    db.close()
+    fresh.replace(path)
+    return path
 
 
 def doctor(workspace: Workspace, now: datetime | None = None) -> list[Finding]:

@@ -1,12 +1,19 @@
-"""History writes: reported statuses, readings and milestone completions, one insert path for each kind of row."""
+"""History writes: reported statuses, readings and milestone completions, each written to the journal and indexed.
+
+Every write checks what it must (the pledge, the indicator, a milestone not done yet) inside one write transaction,
+writes the entries to a new journal file, indexes them, and commits: one path for each kind of row.
+"""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 from tracker.errors import ConflictError
+from tracker.store import journal
 from tracker.store.core import require_item, require_pledge, rows, utc_now, write_txn
 from tracker.store.db import Database
 
@@ -15,22 +22,22 @@ BATCH = 5000
 ReadingRow = tuple[str, str, str, float | None, str | None, str | None, str | None]
 
 
-def add_update(db: Database, pledge_id: str, status: str, note: str, source: str | None, on: date, author: str | None) -> int:
+def add_update(db: Database, root: Path, pledge_id: str, status: str, note: str, source: str | None, on: date,
+               author: str | None) -> None:
     """Record a reported status with its note, source and author."""
     with write_txn(db):
         require_pledge(db, pledge_id)
-        row = {"pledge_id": pledge_id, "date": on.isoformat(), "status": status, "note": note, "source": source,
-               "recorded_at": utc_now(), "author": author}
-        return db.insert("status_updates", row)
+        journal.write(db, root, [{"type": "update", "pledge": pledge_id, "date": on.isoformat(), "status": status, "note": note,
+                                  "source": source, "author": author, "entered_at": utc_now()}])
 
 
-def add_reading(db: Database, pledge_id: str, indicator_id: str, value: float | str, on: date, source: str | None, note: str | None,
-                author: str | None) -> None:
+def add_reading(db: Database, root: Path, pledge_id: str, indicator_id: str, value: float | str, on: date, source: str | None,
+                note: str | None, author: str | None) -> None:
     """Record one indicator reading (the value is already checked against the indicator's kind)."""
     with write_txn(db):
         require_pledge(db, pledge_id)
         require_item(db, "indicators", pledge_id, indicator_id)
-        _insert(db, [reading_row(pledge_id, indicator_id, on, value, source, note)], utc_now(), author)
+        journal.write(db, root, [_reading_entry(reading_row(pledge_id, indicator_id, on, value, source, note), author, utc_now())])
 
 
 def reading_row(pledge_id: str, indicator_id: str, on: date, value: float | str, source: str | None, note: str | None) -> ReadingRow:
@@ -39,7 +46,14 @@ def reading_row(pledge_id: str, indicator_id: str, on: date, value: float | str,
     return (pledge_id, indicator_id, on.isoformat(), number, None if number is not None else str(value), source, note)
 
 
-def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, evidence: str | None, author: str | None) -> int:
+def _reading_entry(row: ReadingRow, author: str | None, now: str) -> dict[str, Any]:
+    pledge_id, indicator_id, day, number, text, source, note = row
+    return {"type": "reading", "pledge": pledge_id, "indicator": indicator_id, "date": day,
+            "value": number if number is not None else text, "source": source, "note": note, "author": author, "entered_at": now}
+
+
+def add_completion(db: Database, root: Path, pledge_id: str, milestone_id: str, on: date, evidence: str | None,
+                   author: str | None) -> None:
     """Record that a milestone was done; a milestone already done is reported, not doubled."""
     with write_txn(db):
         require_pledge(db, pledge_id)
@@ -47,33 +61,28 @@ def add_completion(db: Database, pledge_id: str, milestone_id: str, on: date, ev
         done = rows(db, "SELECT date FROM milestone_completions WHERE pledge_id = ? AND milestone_id = ?", [pledge_id, milestone_id])
         if done:
             raise ConflictError(f"milestone {milestone_id!r} of {pledge_id!r} was already recorded done on {done[0]['date']}")
-        row = {"pledge_id": pledge_id, "milestone_id": milestone_id, "date": on.isoformat(), "evidence": evidence,
-               "recorded_at": utc_now(), "author": author}
-        return db.insert("milestone_completions", row)
+        journal.write(db, root, [{"type": "done", "pledge": pledge_id, "milestone": milestone_id, "date": on.isoformat(),
+                                  "evidence": evidence, "author": author, "entered_at": utc_now()}])
 
 
-def insert_readings(db: Database, readings: Iterable[ReadingRow], checked_against: dict[str, str], author: str | None,
+def insert_readings(db: Database, root: Path, readings: Iterable[ReadingRow], checked_against: dict[str, str], author: str | None,
                     advance: Callable[[int], None] | None = None) -> int:
-    """Insert checked readings in one transaction, if the pledges they were checked against (id: file hash) are unchanged."""
+    """Record checked readings as one journal file, if the pledges they were checked against (id: file hash) are unchanged."""
     now = utc_now()
-    count = 0
-    with write_txn(db):
-        _recheck(db, checked_against)
+    counted = [0]
+
+    def entries() -> Iterator[dict[str, Any]]:
         found = iter(readings)
         while batch := list(itertools.islice(found, BATCH)):
-            _insert(db, batch, now, author)
-            count += len(batch)
+            yield from (_reading_entry(row, author, now) for row in batch)
+            counted[0] += len(batch)
             if advance:
                 advance(len(batch))
-    return count
 
-
-def _insert(db: Database, readings: list[ReadingRow], now: str, author: str | None) -> None:
-    db.conn.executemany(
-        """INSERT INTO readings (pledge_id, indicator_id, date, value_num, value_text, source, note, recorded_at, author)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [(*row, now, author) for row in readings],
-    )
+    with write_txn(db):
+        _recheck(db, checked_against)
+        journal.write_stream(db, root, entries())
+    return counted[0]
 
 
 def _recheck(db: Database, checked_against: dict[str, str]) -> None:
@@ -82,3 +91,4 @@ def _recheck(db: Database, checked_against: dict[str, str]) -> None:
     changed = sorted(p for p, sha in checked_against.items() if current.get(p) != sha)
     if changed:
         raise ConflictError(f"pledge files changed while importing ({', '.join(changed[:5])}); nothing was recorded, run the import again")
+

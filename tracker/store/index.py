@@ -92,6 +92,14 @@ def _sync_reviews(db: Database, reviews: dict[str, Review], now: str) -> None:
              "definition": review.model_dump_json(), "removed_at": None}, ("id",))
 
 
+def revision_id(revision: dict[str, Any], sha: str) -> str:
+    """Return the id of a revision seen in a pledge file: the same edit, synced in any clone, has the same id."""
+    import hashlib
+
+    key = "\0".join(str(revision[k]) for k in ("pledge_id", "item_kind", "item_id", "field", "old", "new")) + "\0" + sha
+    return "rev-" + hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
+
+
 def _revision(pledge_id: str, kind: str, item_id: str, field: str, old: str | None, new: str | None, today: date, now: str) -> dict[str, Any]:
     return {"pledge_id": pledge_id, "item_kind": kind, "item_id": item_id, "field": field,
             "old": old, "new": new, "date": today.isoformat(), "recorded_at": now}
@@ -111,6 +119,8 @@ def _sync_pledge(db: Database, path: str, sha: str, pledge: Pledge, today: date,
          "report_every_days": pledge.report_every_days, "path": path, "sha256": sha,
          "definition": pledge.model_dump_json(), "synced_at": now, "removed_at": None}, ("id",))
     revisions += _sync_milestones(db, pledge, today, now) + _sync_indicators(db, pledge, today, now)
+    for revision in revisions:
+        revision["entry_id"] = revision_id(revision, sha)
     if revisions:
         db.insert_all("revisions", revisions)
     return revisions

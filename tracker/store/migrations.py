@@ -220,3 +220,17 @@ def m0008_authors(db: Database) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN author TEXT")
     db.execute("CREATE INDEX status_updates_recorded ON status_updates(recorded_at)")
     db.execute("CREATE INDEX readings_recorded ON readings(recorded_at)")
+
+
+@migration("0009_journal")
+def m0009_journal(db: Database) -> None:
+    """History kept as journal files: each row's entry id, the journal files taken in, and whether the history the
+    database held before was written out to the journal yet (`journal_adopted`)."""
+    for table in ("status_updates", "readings", "milestone_completions", "revisions"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN entry_id TEXT")
+        db.execute(f"CREATE UNIQUE INDEX {table}_entry ON {table}(entry_id) WHERE entry_id IS NOT NULL")
+    db.execute("ALTER TABLE revisions ADD COLUMN author TEXT")
+    db.execute("ALTER TABLE revisions ADD COLUMN reason TEXT")
+    db.execute("CREATE TABLE journal_files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL)")
+    db.execute("ALTER TABLE cache_state ADD COLUMN journal_digest TEXT")
+    db.execute("ALTER TABLE cache_state ADD COLUMN journal_adopted INTEGER NOT NULL DEFAULT 0")

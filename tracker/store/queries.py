@@ -89,16 +89,16 @@ def history_rows(db: Database, pledge_id: str) -> list[dict[str, Any]]:
 # Every entry of the history, as one table: what `history` lists per pledge and `changes` across the workspace.
 ENTRIES = """
     SELECT 'update' AS kind, pledge_id, date, recorded_at, NULL AS item, status AS value, NULL AS num, note, source,
-           NULL AS old, id, author FROM status_updates
+           NULL AS old, id, author, entry_id FROM status_updates
     UNION ALL
-    SELECT 'reading', pledge_id, date, recorded_at, indicator_id, value_text, value_num, note, source, NULL, id, author
+    SELECT 'reading', pledge_id, date, recorded_at, indicator_id, value_text, value_num, note, source, NULL, id, author, entry_id
       FROM readings
     UNION ALL
-    SELECT 'done', pledge_id, date, recorded_at, milestone_id, NULL, NULL, NULL, evidence, NULL, id, author
+    SELECT 'done', pledge_id, date, recorded_at, milestone_id, NULL, NULL, NULL, evidence, NULL, id, author, entry_id
       FROM milestone_completions
     UNION ALL
-    SELECT 'revision', pledge_id, date, recorded_at, item_kind || ':' || item_id || ':' || field, new, NULL, NULL, NULL, old, id,
-           NULL FROM revisions
+    SELECT 'revision', pledge_id, date, recorded_at, item_kind || ':' || item_id || ':' || field, new, NULL, reason, NULL, old, id,
+           author, entry_id FROM revisions
 """
 
 

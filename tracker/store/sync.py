@@ -50,8 +50,33 @@ def sync(db: Database, folder: Path, today: date, lenient: bool = False) -> Sync
         raise PledgeFileError([line for lines in found.values() for line in lines])
     batch = _without(batch, found, known)
     revisions = index.apply_sync(db, batch, today, None if found else digest)
+    if revisions:
+        _journal_revisions(db, folder.parent, revisions)
     applied = sorted(name for name in texts if name not in found)
     return SyncResult(applied, removed, revisions, [line for lines in found.values() for line in lines])
+
+
+def _journal_revisions(db: Database, root: Path, revisions: list[dict[str, Any]]) -> None:
+    """Write the revisions a sync saw to the journal, with ids that are the same in every clone that sees the edit."""
+    from tracker.store import journal
+    from tracker.store.core import write_txn
+
+    entries = [{"id": r["entry_id"], "type": "revision", "pledge": r["pledge_id"], "item_kind": r["item_kind"], "item": r["item_id"],
+                "field": r["field"], "old": r["old"], "new": r["new"], "date": r["date"], "entered_at": r["recorded_at"]}
+               for r in revisions]
+    with write_txn(db):
+        journal.write(db, root, entries)
+
+
+def sync_all(db: Database, root: Path, today: date, lenient: bool = False) -> SyncResult:
+    """Bring the index in line with the workspace: pledge files, then journal files not seen yet, then (once) write the
+    history recorded before the journal existed out to it."""
+    from tracker.store import journal
+
+    result = sync(db, root / "pledges", today, lenient)
+    journal.take_in(db, root)
+    journal.adopt(db, root)
+    return result
 
 
 def _read_changed(folder: Path, seen: dict[str, tuple[int, int]], known: dict[str, tuple[int, int, str]]

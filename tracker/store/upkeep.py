@@ -49,3 +49,18 @@ def applied_names(path: Path) -> set[str] | None:
         return None
     finally:
         conn.close()
+
+
+# What belongs to one machine, not to the shared record: kept across a rebuild of the index.
+MACHINE_TABLES = ("outbox", "watch", "heartbeats", "report_runs")
+
+
+def copy_machine_state(new: sqlite3.Connection, old_path: Path) -> None:
+    """Copy the reminder outbox, what ticks saw, heartbeats and report runs from the old database into a new one."""
+    new.execute("ATTACH DATABASE ? AS old", [f"{old_path.resolve().as_uri()}?mode=ro"])
+    try:
+        with new:
+            for table in MACHINE_TABLES:
+                new.execute(f"INSERT INTO main.{table} SELECT * FROM old.{table}")
+    finally:
+        new.execute("DETACH DATABASE old")

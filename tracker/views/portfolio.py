@@ -168,7 +168,7 @@ def changes(db: Database, since: str, author: str | None = None, limit: int = 10
 
 def entry(r: dict[str, Any]) -> dict[str, Any]:
     """Return one history row as the documented entry: kind, dates, author and what the kind records."""
-    event = {"kind": r["kind"], "date": r["date"], "recorded_at": r["recorded_at"], "author": r["author"]}
+    event = {"id": r["entry_id"], "kind": r["kind"], "date": r["date"], "recorded_at": r["recorded_at"], "author": r["author"]}
     if r["kind"] == "update":
         event.update(status=r["value"], note=r["note"], source=r["source"])
     elif r["kind"] == "reading":
@@ -177,7 +177,7 @@ def entry(r: dict[str, Any]) -> dict[str, Any]:
         event.update(milestone=r["item"], evidence=r["source"])
     else:
         item_kind, item_id, field = r["item"].split(":", 2)
-        event.update(item_kind=item_kind, item=item_id, field=field, old=r["old"], new=r["value"])
+        event.update(item_kind=item_kind, item=item_id, field=field, old=r["old"], new=r["value"], reason=r["note"])
     return event
 
 

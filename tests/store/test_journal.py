@@ -1,0 +1,131 @@
+"""The journal: history as plain-text files that real git clones share and merge, and the index rebuilt from them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+from conftest import REPO, TODAY
+
+from tracker.cli.main import cli
+
+GCM, MINES = "gcm-implementation-plan", "mine-action-csdg"
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env={**os.environ, **GIT_ENV}, check=True)
+    return done.stdout
+
+
+def run(ws: Path, *args: str, today: str = TODAY) -> Result:
+    result = CliRunner().invoke(cli, list(args), env={"TRACKER_WORKSPACE": str(ws), "TRACKER_TODAY": today}, catch_exceptions=False)
+    assert result.exit_code in (0, 6), (args, result.output)
+    return result
+
+
+def _shared(tmp_path: Path) -> tuple[Path, Path]:
+    """A bare repository holding the catalog, and two clones of it, each a workspace (as `tracker init` makes one)."""
+    origin, seed = tmp_path / "origin.git", tmp_path / "seed"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    shutil.copytree(REPO / "pledges", seed / "pledges")
+    shutil.copyfile(REPO / "tracker.toml", seed / "tracker.toml")
+    (seed / ".gitignore").write_text("tracker.db\ntracker.db-*\n*.tmp\n", encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main", str(seed))
+    git(seed, "add", ".")
+    git(seed, "commit", "-q", "-m", "catalog")
+    git(seed, "push", "-q", str(origin), "main")
+    clones = []
+    for name in ("a", "b"):
+        subprocess.run(["git", "clone", "-q", str(origin), str(tmp_path / name)], check=True, env={**os.environ, **GIT_ENV})
+        clones.append(tmp_path / name)
+    return clones[0], clones[1]
+
+
+def _publish(clone: Path, message: str) -> None:
+    git(clone, "add", "-A")
+    git(clone, "commit", "-q", "-m", message)
+    git(clone, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    git(clone, "push", "-q", "origin", "HEAD:main")
+
+
+def _views(ws: Path) -> tuple[object, ...]:
+    status = json.loads(run(ws, "status", "--json").stdout)
+    return status, *(json.loads(run(ws, "history", p, "--json").stdout) for p in (GCM, MINES))
+
+
+def test_two_clones_share_the_record_through_git_without_conflicts(tmp_path: Path) -> None:
+    a, b = _shared(tmp_path)
+    run(a, "update", GCM, "--status", "in-progress", "--note", "plan adopted", "--author", "Desk A")
+    run(a, "record", MINES, "contaminated-area-remaining", "1200", "--date", "2026-06-01", "--author", "Desk A")
+    run(b, "record", MINES, "contaminated-area-remaining", "1100", "--date", "2026-09-01", "--author", "Desk B")
+    run(b, "done", GCM, "action-plan-adopted", "--author", "Desk B")
+    _publish(a, "a records")
+    _publish(b, "b records")  # merges a's work: new files only, so no conflict
+    git(a, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    assert _views(a) == _views(b)
+    history = json.loads(run(a, "history", MINES, "--json").stdout)
+    assert [(e["value"], e["author"]) for e in history if e["kind"] == "reading"] == [(1200.0, "Desk A"), (1100.0, "Desk B")]
+    ids = [e["id"] for p in (GCM, MINES) for e in json.loads(run(b, "history", p, "--json").stdout)]
+    assert len(ids) == len(set(ids)) == 4, "every entry exactly once"
+    assert "tracker.db" not in git(a, "ls-files")
+
+
+def test_a_hand_edit_synced_in_both_clones_is_one_revision(tmp_path: Path) -> None:
+    a, b = _shared(tmp_path)
+    run(a, "status")
+    run(b, "status")  # both indexes know the pledge as it was
+    path = a / "pledges" / f"{MINES}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("due: 2030\n", "due: 2031\n", 1), encoding="utf-8")
+    _publish(a, "due moved")
+    run(a, "status")  # a sees the edit and journals the revision
+    git(b, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    run(b, "status")  # b sees the same edit on its own
+    _publish(a, "a's journal")
+    _publish(b, "b's journal")
+    git(a, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    for clone in (a, b):
+        revisions = [e for e in json.loads(run(clone, "history", MINES, "--json").stdout) if e["kind"] == "revision"]
+        assert [(r["old"], r["new"]) for r in revisions] == [("2030", "2031")], clone.name
+
+
+def test_the_index_is_rebuilt_from_the_files(tmp_path: Path) -> None:
+    a, _ = _shared(tmp_path)
+    run(a, "update", GCM, "--status", "stalled", "--note", "funding gap")
+    run(a, "record", MINES, "contaminated-area-remaining", "900", "--date", "2026-10-01")
+    run(a, "done", GCM, "action-plan-adopted")
+    before = _views(a)
+    (a / "tracker.db").unlink()
+    assert _views(a) == before, "a missing database is built again from pledges/ and journal/"
+    conn = sqlite3.connect(a / "tracker.db")
+    with conn:
+        conn.execute("""INSERT INTO outbox (dedupe_key, kind, deadline_key, deadline_date, what, lead_days, slot_date, recipient,
+                        channel, subject, status, planned_at, planned_on) VALUES ('k', 'due', 'pledge:x', '2026-11-23', 'pledge due',
+                        0, '2026-11-23', 'a@example.org', 'email', 's', 'sent', 'now', '2026-11-23')""")
+    conn.close()
+    assert "rebuilt" in run(a, "rebuild").stdout
+    assert _views(a) == before
+    conn = sqlite3.connect(a / "tracker.db")
+    assert conn.execute("SELECT count(*) FROM outbox").fetchone() == (1,), "this machine's outbox survives a rebuild"
+    conn.close()
+
+
+def test_journal_files_are_new_files_of_one_entry_per_line(tmp_path: Path) -> None:
+    a, _ = _shared(tmp_path)
+    for n in range(3):
+        run(a, "update", GCM, "--status", "in-progress", "--note", f"step {n}")
+    files = sorted((a / "journal").glob("*/*.jsonl"))
+    assert len(files) == 3 and len({f.name for f in files}) == 3
+    for file in files:
+        [line] = file.read_text(encoding="utf-8").splitlines()
+        entry = json.loads(line)
+        assert {"id", "type", "pledge", "author", "entered_at"} <= set(entry) and entry["type"] == "update"
+    csv = tmp_path / "readings.csv"
+    csv.write_text("pledge,indicator,date,value\n" + "".join(f"{MINES},contaminated-area-remaining,2025-0{m}-01,{m}\n" for m in range(1, 10)))
+    run(a, "import", "readings", str(csv))
+    assert len(sorted((a / "journal").glob("*/*.jsonl"))) == 4, "a bulk import writes one file"

@@ -1,0 +1,108 @@
+"""The journal: everything recorded, as plain-text files under `journal/` that git or a shared folder carries.
+
+One file per command that records something, one JSON object per line, never changed once written. A file is named
+by the time it was written, the host and a random token, so two people or machines never write the same file and a
+merge never conflicts. Every entry has a stable `id`, its `type`, the `pledge`, its `author` and `entered_at` (UTC).
+
+    journal/2026/2026-12-01T021500Z-desk-7f3a9c2e01b4d6f8.jsonl
+    {"id": "2026-12-01T021500Z-7f3a9c2e01b4d6f8-1", "type": "update", "pledge": "gcm-implementation-plan", ...}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import socket
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import PledgeFileError
+
+FOLDER = "journal"
+SUFFIX = ".jsonl"
+MAX_FILE_BYTES = 512 << 20  # a bulk import of a few million readings; larger files are refused before reading
+# The keys each type of entry must have, besides id, type, pledge, author and entered_at.
+TYPES: dict[str, tuple[str, ...]] = {
+    "update": ("date", "status", "note"),
+    "reading": ("indicator", "date", "value"),
+    "done": ("milestone", "date"),
+    "revision": ("item_kind", "item", "field", "old", "new", "date"),
+}
+OPTIONAL = {"update": ("source",), "reading": ("source", "note"), "done": ("evidence",), "revision": ("reason",)}
+
+
+def new_name(now: datetime) -> tuple[str, str]:
+    """Return a new journal file's path inside the journal folder, and the prefix of its entries' ids."""
+    stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H%M%SZ")
+    token = secrets.token_hex(8)
+    host = re.sub(r"[^A-Za-z0-9-]+", "-", socket.gethostname().split(".")[0]).strip("-")[:30] or "host"
+    return f"{stamp[:4]}/{stamp}-{host}-{token}{SUFFIX}", f"{stamp}-{token}"
+
+
+def lines(entries: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """Yield entries as journal lines (compact JSON, keys in a fixed order, UTF-8 text kept as is)."""
+    for entry in entries:
+        yield json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def read(path: Path, name: str) -> list[dict[str, Any]]:
+    """Return the entries of a journal file, or raise PledgeFileError naming `name:line` for each bad one."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise PledgeFileError([f"{name}:1: the journal file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are read"])
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PledgeFileError([f"{name}:1: not UTF-8 text ({exc.reason})"]) from None
+    entries, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                entries.append(_entry(line))
+            except ValueError as exc:
+                problems.append(f"{name}:{number}: {exc}")
+    if problems:
+        raise PledgeFileError(problems[:20])
+    return entries
+
+
+def _entry(line: str) -> dict[str, Any]:
+    try:
+        entry = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not a JSON object ({exc.msg})") from None
+    if not isinstance(entry, dict):
+        raise ValueError("not a JSON object")
+    kind = entry.get("type")
+    if kind not in TYPES:
+        raise ValueError(f"unknown entry type {kind!r} (known: {', '.join(TYPES)})")
+    missing = [k for k in ("id", "pledge", "entered_at", *TYPES[kind]) if k not in entry]
+    if missing:
+        raise ValueError(f"a {kind} entry lacks {', '.join(missing)}")
+    if not all(isinstance(entry[k], str) for k in ("id", "pledge", "entered_at")):
+        raise ValueError("id, pledge and entered_at must be text")
+    return entry
+
+
+def scan(folder: Path, states: dict[str, tuple[int, int]] | None = None) -> str:
+    """Return a checksum of the journal files' names, sizes and mtimes (every command compares it, cheaply);
+    given `states`, fill it with (size, mtime_ns) by path relative to `folder`."""
+    import zlib
+
+    records: list[str] = []
+    for path in sorted(folder.glob(f"*/*{SUFFIX}")):
+        if path.name.startswith("."):
+            continue
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            continue
+        relative = f"{path.parent.name}/{path.name}"
+        records.append(f"{relative}/{info.st_size}/{info.st_mtime_ns}\0")
+        if states is not None:
+            states[relative] = (info.st_size, info.st_mtime_ns)
+    data = "".join(records).encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"

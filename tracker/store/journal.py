@@ -1,0 +1,143 @@
+"""The journal in the index: take in journal files not seen yet, write new entries, and adopt older history.
+
+A journal file is taken in once (its name, size and mtime are kept); its entries are inserted by their ids, so an
+entry that reaches the index twice (two clones, a rebuild) is one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tracker.pledges import journal
+from tracker.store.core import utc_now, write_txn
+from tracker.store.db import Database
+
+INSERTS = {
+    "update": """INSERT OR IGNORE INTO status_updates (pledge_id, date, status, note, source, recorded_at, author, entry_id)
+                 SELECT :pledge, :date, :status, :note, :source, :entered_at, :author, :id
+                 WHERE EXISTS (SELECT 1 FROM pledges WHERE id = :pledge)""",
+    "reading": """INSERT OR IGNORE INTO readings (pledge_id, indicator_id, date, value_num, value_text, source, note, recorded_at,
+                 author, entry_id) SELECT :pledge, :indicator, :date, :num, :text, :source, :note, :entered_at, :author, :id
+                 WHERE EXISTS (SELECT 1 FROM indicators WHERE pledge_id = :pledge AND id = :indicator)""",
+    "done": """INSERT OR IGNORE INTO milestone_completions (pledge_id, milestone_id, date, evidence, recorded_at, author, entry_id)
+               SELECT :pledge, :milestone, :date, :evidence, :entered_at, :author, :id
+               WHERE EXISTS (SELECT 1 FROM milestones WHERE pledge_id = :pledge AND id = :milestone)
+               AND NOT EXISTS (SELECT 1 FROM milestone_completions WHERE pledge_id = :pledge AND milestone_id = :milestone)""",
+    "revision": """INSERT OR IGNORE INTO revisions (pledge_id, item_kind, item_id, field, old, new, date, recorded_at, author,
+                   reason, entry_id) SELECT :pledge, :item_kind, :item, :field, :old, :new, :date, :entered_at, :author, :reason, :id
+                   WHERE EXISTS (SELECT 1 FROM pledges WHERE id = :pledge)""",
+}
+DEFAULTS = {"source": None, "note": None, "evidence": None, "reason": None, "author": None}
+
+
+def index(db: Database, entries: Iterable[dict[str, Any]]) -> None:
+    """Insert entries by their ids (inside the caller's write transaction); an id already present is left alone."""
+    for entry in entries:
+        row = {**DEFAULTS, **entry}
+        if entry["type"] == "reading":
+            value = entry["value"]
+            number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+            row.update(num=number, text=None if number is not None else str(value))
+        db.execute(INSERTS[entry["type"]], row)
+
+
+def write(db: Database, root: Path, entries: list[dict[str, Any]]) -> None:
+    """Write entries to a new journal file and index them, inside the caller's write transaction (see write_stream)."""
+    write_stream(db, root, iter(entries))
+
+
+def write_stream(db: Database, root: Path, entries: Iterator[dict[str, Any]]) -> None:
+    """Write entries to one new journal file, indexing them as they go, inside the caller's write transaction.
+
+    An entry without an id gets one. The file is renamed into place before the transaction commits: if the process
+    dies in between, the next command takes the file in, so what was recorded is never lost; if it dies before,
+    neither the file nor a row remains.
+    """
+    from tracker.files import atomic_write_chunks
+
+    name, prefix = journal.new_name(datetime.fromisoformat(utc_now()))
+    path = root / journal.FOLDER / name
+
+    def stamped() -> Iterator[str]:
+        batch: list[dict[str, Any]] = []
+        for n, entry in enumerate(entries, start=1):
+            batch.append({"id": entry.get("id") or f"{prefix}-{n}", **{k: v for k, v in entry.items() if k != "id"}})
+            if len(batch) >= 5000:
+                yield from _flush(db, batch)
+        yield from _flush(db, batch)
+
+    atomic_write_chunks(path, stamped())
+    info = path.stat()
+    db.execute("INSERT OR REPLACE INTO journal_files (path, size, mtime_ns) VALUES (?, ?, ?)", [name, info.st_size, info.st_mtime_ns])
+
+
+def _flush(db: Database, batch: list[dict[str, Any]]) -> Iterator[str]:
+    index(db, batch)
+    text = "".join(journal.lines(batch))
+    batch.clear()
+    yield text
+
+
+def take_in(db: Database, root: Path) -> int:
+    """Index the journal files not seen yet (cheap when none is new); return how many files were read."""
+    folder = root / journal.FOLDER
+    digest = journal.scan(folder)
+    if db.execute("SELECT journal_digest FROM cache_state WHERE id = 1").fetchone()[0] == digest:
+        return 0
+    states: dict[str, tuple[int, int]] = {}
+    digest = journal.scan(folder, states)
+    known = {path: (size, mtime) for path, size, mtime in db.execute("SELECT path, size, mtime_ns FROM journal_files")}
+    new = sorted(name for name, state in states.items() if known.get(name) != state)
+    with write_txn(db):
+        for name in new:
+            index(db, journal.read(folder / name, f"{journal.FOLDER}/{name}"))
+            db.execute("INSERT OR REPLACE INTO journal_files (path, size, mtime_ns) VALUES (?, ?, ?)", [name, *states[name]])
+        db.execute("UPDATE cache_state SET journal_digest = ? WHERE id = 1", [digest])
+    return len(new)
+
+
+# The history a database held before the journal existed, as journal entries (ids from the table and row id).
+LEGACY = {
+    "status_updates": ("u", """SELECT 'update' AS type, pledge_id AS pledge, date, status, note, source, author, recorded_at AS entered_at,
+                               id FROM status_updates WHERE entry_id IS NULL ORDER BY id"""),
+    "readings": ("r", """SELECT 'reading' AS type, pledge_id AS pledge, indicator_id AS indicator, date,
+                        coalesce(value_num, value_text) AS value, source, note, author, recorded_at AS entered_at, id
+                        FROM readings WHERE entry_id IS NULL ORDER BY id"""),
+    "milestone_completions": ("d", """SELECT 'done' AS type, pledge_id AS pledge, milestone_id AS milestone, date, evidence, author,
+                                     recorded_at AS entered_at, id FROM milestone_completions WHERE entry_id IS NULL ORDER BY id"""),
+    "revisions": ("v", """SELECT 'revision' AS type, pledge_id AS pledge, item_kind, item_id AS item, field, old, new, date, author,
+                         reason, recorded_at AS entered_at, id FROM revisions WHERE entry_id IS NULL ORDER BY id"""),
+}
+
+
+def adopt(db: Database, root: Path) -> bool:
+    """Write the history recorded before the journal existed out to one journal file, once; return whether it did."""
+    if db.execute("SELECT journal_adopted FROM cache_state WHERE id = 1").fetchone()[0]:
+        return False
+    from tracker.files import atomic_write_chunks
+
+    with write_txn(db):
+        if any(db.execute(f"SELECT 1 FROM {table} WHERE entry_id IS NULL LIMIT 1").fetchone() for table in LEGACY):
+            name, prefix = journal.new_name(datetime.fromisoformat(utc_now()))
+            path = root / journal.FOLDER / name
+            atomic_write_chunks(path, journal.lines(_legacy_entries(db, prefix)))
+            for table, (code, _) in LEGACY.items():
+                db.execute(f"UPDATE {table} SET entry_id = ? || '-{code}' || id WHERE entry_id IS NULL", [prefix])
+            info = path.stat()
+            db.execute("INSERT OR REPLACE INTO journal_files (path, size, mtime_ns) VALUES (?, ?, ?)", [name, info.st_size, info.st_mtime_ns])
+        db.execute("UPDATE cache_state SET journal_adopted = 1 WHERE id = 1")
+    return True
+
+
+def _legacy_entries(db: Database, prefix: str) -> Iterable[dict[str, Any]]:
+    for code, sql in LEGACY.values():
+        cursor = db.execute(sql)
+        names = [d[0] for d in cursor.description]
+        while batch := cursor.fetchmany(5000):
+            for values in batch:
+                row = dict(zip(names, values, strict=True))
+                row_id = row.pop("id")
+                yield {"id": f"{prefix}-{code}{row_id}", **{k: v for k, v in row.items() if v is not None or k in ("old", "new")}}
