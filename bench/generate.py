@@ -210,6 +210,7 @@ def generate(out: Path, scale: str, seed: int = DEFAULT_SEED, contacts: bool = T
     sync_s = sync(out)
     began = time.perf_counter()
     counts = add_history(out / "tracker.db", seed)
+    sync(out)  # writes the inserted history out to the journal once, as an upgrade from a database without one does
     history_s = time.perf_counter() - began
     info: dict[str, object] = {"scale": scale, "seed": seed, "contacts": contacts, "today": TODAY.isoformat(), "pledges": size.pledges,
                                "milestones": size.pledges * MILESTONES, "indicators": size.pledges * 2, **counts}

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Iterable
@@ -70,7 +69,7 @@ def temporary(path: Path, private: bool = False) -> Path:
     existing = check_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     clear_leftovers(path.parent)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(8).hex()}.tmp")
     fd = os.open(tmp, NEW_FILE, 0o600 if private else 0o666)
     try:
         if existing is not None and not private:

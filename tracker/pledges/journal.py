@@ -11,8 +11,8 @@ merge never conflicts. Every entry has a stable `id`, its `type`, the `pledge`, 
 from __future__ import annotations
 
 import json
+import os
 import re
-import secrets
 import socket
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -37,7 +37,7 @@ OPTIONAL = {"update": ("source",), "reading": ("source", "note"), "done": ("evid
 def new_name(now: datetime) -> tuple[str, str]:
     """Return a new journal file's path inside the journal folder, and the prefix of its entries' ids."""
     stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H%M%SZ")
-    token = secrets.token_hex(8)
+    token = os.urandom(8).hex()  # os.urandom, not secrets: that module loads OpenSSL for every write
     host = re.sub(r"[^A-Za-z0-9-]+", "-", socket.gethostname().split(".")[0]).strip("-")[:30] or "host"
     return f"{stamp[:4]}/{stamp}-{host}-{token}{SUFFIX}", f"{stamp}-{token}"
 
@@ -48,25 +48,21 @@ def lines(entries: Iterable[dict[str, Any]]) -> Iterator[str]:
         yield json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def read(path: Path, name: str) -> list[dict[str, Any]]:
-    """Return the entries of a journal file, or raise PledgeFileError naming `name:line` for each bad one."""
+def read(path: Path, name: str) -> Iterator[dict[str, Any]]:
+    """Yield the entries of a journal file one at a time, or raise PledgeFileError naming `name:line` at a bad one."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise PledgeFileError([f"{name}:1: the journal file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are read"])
+    number = 0
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise PledgeFileError([f"{name}:1: the journal file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are read"])
-        text = path.read_bytes().decode("utf-8")
+        with path.open(encoding="utf-8", newline="\n") as handle:
+            for number, line in enumerate(handle, start=1):  # noqa: B007  (the number names a bad line below)
+                if line.strip():
+                    yield _entry(line)
     except UnicodeDecodeError as exc:
-        raise PledgeFileError([f"{name}:1: not UTF-8 text ({exc.reason})"]) from None
-    entries, problems = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            try:
-                entries.append(_entry(line))
-            except ValueError as exc:
-                problems.append(f"{name}:{number}: {exc}")
-    if problems:
-        raise PledgeFileError(problems[:20])
-    return entries
+        raise PledgeFileError([f"{name}:{number + 1}: not UTF-8 text ({exc.reason})"]) from None
+    except ValueError as exc:
+        raise PledgeFileError([f"{name}:{number}: {exc}"]) from None
 
 
 def _entry(line: str) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import secrets
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,7 +33,7 @@ def json_chunks(data: dict[str, Any], pretty: bool = False) -> Iterator[str]:
         # Indented JSON goes through the pure-Python encoder: ten times slower on a global portfolio.
         yield json.dumps({**data, "pledges": list(pledges)}, indent=2 if pretty else None, ensure_ascii=False) + "\n"
         return
-    marker = f"\x00{secrets.token_hex(16)}"  # a placeholder no user text can contain
+    marker = f"\x00{os.urandom(16).hex()}"  # a placeholder no user text can contain
     head, tail = json.dumps({**data, "pledges": marker}, ensure_ascii=False).split(json.dumps(marker), 1)
     texts = pledges.texts
     yield head + "["

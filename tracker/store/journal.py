@@ -6,6 +6,7 @@ entry that reaches the index twice (two clones, a rebuild) is one row.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -93,7 +94,9 @@ def take_in(db: Database, root: Path) -> int:
     new = sorted(name for name, state in states.items() if known.get(name) != state)
     with write_txn(db):
         for name in new:
-            index(db, journal.read(folder / name, f"{journal.FOLDER}/{name}"))
+            entries = journal.read(folder / name, f"{journal.FOLDER}/{name}")
+            while batch := list(itertools.islice(entries, 5000)):  # a bulk import's file is read a batch at a time
+                index(db, batch)
             db.execute("INSERT OR REPLACE INTO journal_files (path, size, mtime_ns) VALUES (?, ?, ?)", [name, *states[name]])
         db.execute("UPDATE cache_state SET journal_digest = ? WHERE id = 1", [digest])
     return len(new)
@@ -121,18 +124,18 @@ def adopt(db: Database, root: Path) -> bool:
 
     with write_txn(db):
         if any(db.execute(f"SELECT 1 FROM {table} WHERE entry_id IS NULL LIMIT 1").fetchone() for table in LEGACY):
-            name, prefix = journal.new_name(datetime.fromisoformat(utc_now()))
+            name, _ = journal.new_name(datetime.fromisoformat(utc_now()))
             path = root / journal.FOLDER / name
-            atomic_write_chunks(path, journal.lines(_legacy_entries(db, prefix)))
+            atomic_write_chunks(path, journal.lines(_legacy_entries(db)))
             for table, (code, _) in LEGACY.items():
-                db.execute(f"UPDATE {table} SET entry_id = ? || '-{code}' || id WHERE entry_id IS NULL", [prefix])
+                db.execute(f"UPDATE {table} SET entry_id = 'legacy-{code}' || id || '-' || recorded_at WHERE entry_id IS NULL")
             info = path.stat()
             db.execute("INSERT OR REPLACE INTO journal_files (path, size, mtime_ns) VALUES (?, ?, ?)", [name, info.st_size, info.st_mtime_ns])
         db.execute("UPDATE cache_state SET journal_adopted = 1 WHERE id = 1")
     return True
 
 
-def _legacy_entries(db: Database, prefix: str) -> Iterable[dict[str, Any]]:
+def _legacy_entries(db: Database) -> Iterable[dict[str, Any]]:
     for code, sql in LEGACY.values():
         cursor = db.execute(sql)
         names = [d[0] for d in cursor.description]
@@ -140,4 +143,5 @@ def _legacy_entries(db: Database, prefix: str) -> Iterable[dict[str, Any]]:
             for values in batch:
                 row = dict(zip(names, values, strict=True))
                 row_id = row.pop("id")
-                yield {"id": f"{prefix}-{code}{row_id}", **{k: v for k, v in row.items() if v is not None or k in ("old", "new")}}
+                # The id names the database row, so copies of one database adopted apart still give each entry once.
+                yield {"id": f"legacy-{code}{row_id}-{row['entered_at']}", **{k: v for k, v in row.items() if v is not None or k in ("old", "new")}}

@@ -69,13 +69,13 @@ def _journal_revisions(db: Database, root: Path, revisions: list[dict[str, Any]]
 
 
 def sync_all(db: Database, root: Path, today: date, lenient: bool = False) -> SyncResult:
-    """Bring the index in line with the workspace: pledge files, then journal files not seen yet, then (once) write the
-    history recorded before the journal existed out to it."""
+    """Bring the index in line with the workspace: pledge files; (once) the history recorded before the journal existed,
+    written out to it, which gives those rows their ids first; then journal files not seen yet."""
     from tracker.store import journal
 
     result = sync(db, root / "pledges", today, lenient)
-    journal.take_in(db, root)
     journal.adopt(db, root)
+    journal.take_in(db, root)
     return result
 
 
