@@ -193,6 +193,8 @@ def add_history(db_path: Path, seed: int) -> dict[str, int]:
         with conn:
             for table, sql in INSERTS.items():
                 conn.executemany(sql, rows[table])
+            # Rows inserted here, not through the journal, are written out to it by the next sync, as an upgrade does.
+            conn.execute("UPDATE cache_state SET journal_adopted = 0")
     finally:
         conn.close()
     return {table: len(found) for table, found in rows.items()}
