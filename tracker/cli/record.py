@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from tracker.cli.app import (
@@ -127,3 +129,94 @@ def _since(app: App, text: str) -> str:
     except ValueError as exc:
         raise UsageError(f"--since: {exc} (or a number of days such as 30d)") from None
     return start.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@click.command()
+@click.argument("entry_id", metavar="ENTRY_ID")
+@click.option("--reason", required=True, help="Why it is retracted (required: the history keeps it).")
+@today_option
+@global_options
+@pass_app
+def retract(app: App, entry_id: str, reason: str) -> None:
+    """Take an update, reading or completion out of every count; the history keeps it, with who and why."""
+    from tracker.store import history
+
+    original = history.retract(app.db(), app.workspace.root, entry_id, _reason(reason), app.author)
+    click.echo(f"{original['pledge']}: {original['type']} {entry_id} retracted")
+
+
+@click.command()
+@click.argument("entry_id", metavar="ENTRY_ID")
+@click.option("--status", "new_status", type=click.Choice(REPORTED_STATUSES), help="The corrected status (an update).")
+@click.option("--value", help="The corrected value (a reading).")
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="The corrected day.")
+@click.option("--note", help="The corrected note.")
+@click.option("--source", metavar="URL", help="The corrected source (for a completion: its evidence).")
+@click.option("--reason", required=True, help="Why it is corrected (required: the history keeps it).")
+@today_option
+@global_options
+@pass_app
+def correct(app: App, entry_id: str, new_status: str | None, value: str | None, on: str | None, note: str | None,
+            source: str | None, reason: str) -> None:
+    """Replace an update, reading or completion by a corrected one; the original stays in the history, retracted."""
+    from tracker.store import history, journal
+
+    db = app.db()
+    original = journal.find(db, entry_id)
+    kind = original["type"] if original else None
+    changes = _changes(app, db, original, {"status": new_status, "value": value, "date": on, "note": note, "source": source})
+    fixed = history.correct(db, app.workspace.root, entry_id, changes, _reason(reason), app.author)
+    click.echo(f"{fixed['pledge']}: {kind} {entry_id} corrected ({', '.join(sorted(changes)) or 'nothing changed but the author'})")
+
+
+# What `correct` may change in each kind of entry (the option, and the key it sets).
+CORRECTABLE = {"update": {"status": "status", "date": "date", "note": "note", "source": "source"},
+               "reading": {"value": "value", "date": "date", "note": "note", "source": "source"},
+               "done": {"date": "date", "source": "evidence"}}
+
+
+def _changes(app: App, db: Any, original: dict[str, Any] | None, given: dict[str, str | None]) -> dict[str, Any]:
+    """Check the corrected values as `update`, `record` and `done` check them; refuse options the entry has not."""
+    if original is None:
+        return {}  # history.correct names the unknown id
+    allowed = CORRECTABLE[original["type"]]
+    wrong = [f"--{name}" for name, value in given.items() if value is not None and name not in allowed]
+    if wrong:
+        raise UsageError(f"{', '.join(wrong)}: a {original['type']} entry has no such field")
+    changes: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is not None:
+            changes[allowed[name]] = _checked(app, db, original, name, value)
+    return changes
+
+
+def _checked(app: App, db: Any, original: dict[str, Any], name: str, value: str) -> Any:
+    if name == "date":
+        return parse_date(value, app, "--date").isoformat()
+    if name == "source":
+        return source_option(value, "--source")
+    if name == "note":
+        return text_option(value, "--note")
+    if name == "value":
+        return _reading_value(db, original, value)
+    return value
+
+
+def _reading_value(db: Any, original: dict[str, Any], value: str) -> float | str:
+    from types import SimpleNamespace
+
+    from tracker.pledges.values import check_value
+    from tracker.store import core
+
+    spec = next(i for i in core.definition(core.require_pledge(db, original["pledge"]))["indicators"] if i["id"] == original["indicator"])
+    try:
+        return check_value(SimpleNamespace(id=spec["id"], kind=spec["kind"], levels=spec.get("levels") or []), text_option(value, "--value", 500))
+    except ValueError as exc:
+        raise UsageError(f"--value: {exc}") from None
+
+
+def _reason(text: str) -> str:
+    reason = text_option(text, "--reason")
+    if not reason:
+        raise UsageError("--reason: must not be empty")
+    return reason

@@ -30,8 +30,10 @@ TYPES: dict[str, tuple[str, ...]] = {
     "reading": ("indicator", "date", "value"),
     "done": ("milestone", "date"),
     "revision": ("item_kind", "item", "field", "old", "new", "date"),
+    "retract": ("target", "reason"),
 }
-OPTIONAL = {"update": ("source",), "reading": ("source", "note"), "done": ("evidence",), "revision": ("reason",)}
+OPTIONAL = {"update": ("source", "corrects"), "reading": ("source", "note", "corrects"), "done": ("evidence", "corrects"),
+            "revision": ("reason",), "retract": ()}
 
 
 def new_name(now: datetime) -> tuple[str, str]:

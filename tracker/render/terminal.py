@@ -272,6 +272,10 @@ def history_table(events: list[dict[str, Any]]) -> RenderableType:
         cell = _t(detail(e))
         if e.get("author"):
             cell.append("\nby " + inert(e["author"]), style="dim")
+        if e.get("retracted"):
+            cell.stylize("strike")
+            why = e["retracted"]
+            cell.append(f"\nretracted {why['entered_at'][:10]} by {inert(why['author'] or 'unknown')}: {inert(why['reason'])}", style="bold")
         table.add_row(e["date"], e["kind"], cell)
     return table
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tracker.errors import ConflictError
+from tracker.errors import ConflictError, UnknownError
 from tracker.store import journal
 from tracker.store.core import require_item, require_pledge, rows, utc_now, write_txn
 from tracker.store.db import Database
@@ -92,3 +92,33 @@ def _recheck(db: Database, checked_against: dict[str, str]) -> None:
     if changed:
         raise ConflictError(f"pledge files changed while importing ({', '.join(changed[:5])}); nothing was recorded, run the import again")
 
+
+def retract(db: Database, root: Path, entry_id: str, reason: str, author: str | None) -> dict[str, Any]:
+    """Take an update, reading or completion out of every count, keeping it in the history with who and why."""
+    with write_txn(db):
+        original = _live(db, entry_id)
+        journal.write(db, root, [_retraction(original, reason, author)])
+    return original
+
+
+def correct(db: Database, root: Path, entry_id: str, changes: dict[str, Any], reason: str, author: str | None) -> dict[str, Any]:
+    """Replace an entry by a corrected one: the original is retracted with the reason, the correction names it."""
+    with write_txn(db):
+        original = _live(db, entry_id)
+        fixed = {k: v for k, v in original.items() if k not in ("id", "author", "entered_at")}
+        fixed.update(changes, corrects=entry_id, author=author, entered_at=utc_now())
+        journal.write(db, root, [_retraction(original, reason, author), fixed])
+    return fixed
+
+
+def _live(db: Database, entry_id: str) -> dict[str, Any]:
+    found = journal.find(db, entry_id)
+    if found is None:
+        raise UnknownError(f"no update, reading or completion has the id {entry_id!r} (retracted already, or mistyped); "
+                           "`tracker history ID --json` gives each entry's id")
+    return found
+
+
+def _retraction(original: dict[str, Any], reason: str, author: str | None) -> dict[str, Any]:
+    return {"type": "retract", "pledge": original["pledge"], "target": original["id"], "reason": reason, "author": author,
+            "entered_at": utc_now()}

@@ -7,6 +7,7 @@ entry that reaches the index twice (two clones, a rebuild) is one row.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -34,15 +35,68 @@ INSERTS = {
 DEFAULTS = {"source": None, "note": None, "evidence": None, "reason": None, "author": None}
 
 
+LIVE = {"update": "status_updates", "reading": "readings", "done": "milestone_completions"}
+
+
 def index(db: Database, entries: Iterable[dict[str, Any]]) -> None:
-    """Insert entries by their ids (inside the caller's write transaction); an id already present is left alone."""
+    """Insert entries by their ids (inside the caller's write transaction); an id already present is left alone.
+
+    A retraction takes its target out of the live tables (so it counts nowhere) and keeps it for the history; an
+    entry whose retraction was taken in first (journal files of other machines arrive in any order) goes there at once.
+    """
     for entry in entries:
+        if entry["type"] == "retract":
+            _retract(db, entry)
+            continue
+        if db.execute("SELECT 1 FROM retractions WHERE target = ?", [entry["id"]]).fetchone():
+            db.execute("UPDATE retractions SET original = ?, pledge_id = ? WHERE target = ?",
+                       [json.dumps(entry, ensure_ascii=False), entry["pledge"], entry["id"]])
+            continue
         row = {**DEFAULTS, **entry}
         if entry["type"] == "reading":
             value = entry["value"]
             number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
             row.update(num=number, text=None if number is not None else str(value))
         db.execute(INSERTS[entry["type"]], row)
+
+
+def _retract(db: Database, entry: dict[str, Any]) -> None:
+    db.execute("INSERT OR IGNORE INTO retractions (entry_id, target, reason, author, entered_at) VALUES (?, ?, ?, ?, ?)",
+               [entry["id"], entry["target"], entry["reason"], entry.get("author"), entry["entered_at"]])
+    found = find(db, entry["target"])
+    if found is not None:
+        table = LIVE[found["type"]]
+        db.execute(f"DELETE FROM {table} WHERE entry_id = ?", [entry["target"]])
+        db.execute("UPDATE retractions SET original = ?, pledge_id = ? WHERE target = ?",
+                   [json.dumps(found, ensure_ascii=False), found["pledge"], entry["target"]])
+
+
+# A live entry as the journal holds it, read back from its row.
+FIND = {
+    "update": "SELECT pledge_id AS pledge, date, status, note, source, author, recorded_at AS entered_at FROM status_updates WHERE entry_id = ?",
+    "reading": """SELECT pledge_id AS pledge, indicator_id AS indicator, date, coalesce(value_num, value_text) AS value, source, note,
+                  author, recorded_at AS entered_at FROM readings WHERE entry_id = ?""",
+    "done": """SELECT pledge_id AS pledge, milestone_id AS milestone, date, evidence, author, recorded_at AS entered_at
+               FROM milestone_completions WHERE entry_id = ?""",
+}
+
+
+def find(db: Database, entry_id: str) -> dict[str, Any] | None:
+    """Return a live update, reading or completion by its entry id, as the journal holds it; None if there is none."""
+    for kind, sql in FIND.items():
+        cursor = db.execute(sql, [entry_id])
+        values = cursor.fetchone()
+        if values is not None:
+            return {"id": entry_id, "type": kind, **dict(zip([d[0] for d in cursor.description], values, strict=True))}
+    return None
+
+
+def retracted(db: Database, pledge_id: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Return a pledge's retracted entries, each with its retraction (id, reason, author, entered_at)."""
+    found = db.execute("""SELECT original, entry_id, reason, author, entered_at FROM retractions
+                          WHERE pledge_id = ? AND original IS NOT NULL ORDER BY entered_at""", [pledge_id]).fetchall()
+    return [(json.loads(original), {"id": rid, "reason": reason, "author": author, "entered_at": at})
+            for original, rid, reason, author, at in found]
 
 
 def write(db: Database, root: Path, entries: list[dict[str, Any]]) -> None:

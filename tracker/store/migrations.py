@@ -234,3 +234,12 @@ def m0009_journal(db: Database) -> None:
     db.execute("CREATE TABLE journal_files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL)")
     db.execute("ALTER TABLE cache_state ADD COLUMN journal_digest TEXT")
     db.execute("ALTER TABLE cache_state ADD COLUMN journal_adopted INTEGER NOT NULL DEFAULT 0")
+
+
+@migration("0010_retractions")
+def m0010_retractions(db: Database) -> None:
+    """Retracted entries: the retraction (who, why, when) and the entry it took out of the live tables, kept for history."""
+    db.execute("""CREATE TABLE retractions (
+        entry_id TEXT PRIMARY KEY, target TEXT NOT NULL UNIQUE, pledge_id TEXT, reason TEXT NOT NULL, author TEXT,
+        entered_at TEXT NOT NULL, original TEXT)""")
+    db.execute("CREATE INDEX retractions_pledge ON retractions(pledge_id)")

@@ -157,8 +157,24 @@ def _reading_json(r: dict[str, Any]) -> dict[str, Any]:
 
 def history(db: Database, pledge_id: str) -> list[dict[str, Any]]:
     """Return a pledge's updates, readings, completions and revisions in time order, each with its author."""
+    from tracker.store import journal
+
     core.require_pledge(db, pledge_id)
-    return [entry(r) for r in queries.history_rows(db, pledge_id)]
+    events = [entry(r) for r in queries.history_rows(db, pledge_id)]
+    events += [{**_from_journal(original), "retracted": retraction} for original, retraction in journal.retracted(db, pledge_id)]
+    return sorted(events, key=lambda e: (e["date"], e["recorded_at"], e["kind"]))
+
+
+def _from_journal(e: dict[str, Any]) -> dict[str, Any]:
+    """Return a journal entry (one taken out by a retraction) as a history event."""
+    event = {"id": e["id"], "kind": e["type"], "date": e["date"], "recorded_at": e["entered_at"], "author": e.get("author")}
+    if e["type"] == "update":
+        event.update(status=e["status"], note=e["note"], source=e.get("source"))
+    elif e["type"] == "reading":
+        event.update(indicator=e["indicator"], value=e["value"], note=e.get("note"), source=e.get("source"))
+    else:
+        event.update(milestone=e["milestone"], evidence=e.get("evidence"))
+    return event
 
 
 def changes(db: Database, since: str, author: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
