@@ -129,3 +129,23 @@ def test_journal_files_are_new_files_of_one_entry_per_line(tmp_path: Path) -> No
     csv.write_text("pledge,indicator,date,value\n" + "".join(f"{MINES},contaminated-area-remaining,2025-0{m}-01,{m}\n" for m in range(1, 10)))
     run(a, "import", "readings", str(csv))
     assert len(sorted((a / "journal").glob("*/*.jsonl"))) == 4, "a bulk import writes one file"
+
+
+def test_a_revision_made_with_revise_reaches_the_other_clone_once_with_its_reason(tmp_path: Path) -> None:
+    a, b = _shared(tmp_path)
+    run(b, "status")  # b's index knows the old due date, so it notices the edit itself after the pull
+    before = (a / "pledges" / f"{GCM}.yaml").read_text(encoding="utf-8")
+    out = run(a, "revise", GCM, "--due", "2028", "--reason", "Action Plan extended", "--author", "Desk A").stdout
+    assert "due 2027 -> 2028" in out
+    after = (a / "pledges" / f"{GCM}.yaml").read_text(encoding="utf-8")
+    changed = [(x, y) for x, y in zip(before.splitlines(), after.splitlines(), strict=True) if x != y]
+    assert changed == [("  date: 2027", "  date: 2028")], "one value changed; comments and layout kept"
+    _publish(a, "GCM due moved")
+    git(b, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    run(b, "status")  # b notices the edit in the file and journals it too, under the same id
+    _publish(b, "b's journal")
+    git(a, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    for clone in (a, b):
+        revisions = [e for e in json.loads(run(clone, "history", GCM, "--json").stdout) if e["kind"] == "revision"]
+        assert [(r["old"], r["new"], r["author"], r["reason"]) for r in revisions] == [("2027", "2028", "Desk A", "Action Plan extended")]
+    assert _views(a) == _views(b)

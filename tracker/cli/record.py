@@ -220,3 +220,33 @@ def _reason(text: str) -> str:
     if not reason:
         raise UsageError("--reason: must not be empty")
     return reason
+
+
+@click.command()
+@click.argument("pledge_id", metavar="ID")
+@click.option("--milestone", metavar="M", help="Revise this milestone's due date.")
+@click.option("--indicator", metavar="I", help="Revise this indicator's target (--target) or target date (--due).")
+@click.option("--due", metavar="DATE", help="The new due date: 2026, 2026-Q3, 2026-09 or 2026-09-30.")
+@click.option("--target", metavar="VALUE", help="The new target value (with --indicator).")
+@click.option("--reason", required=True, help="Why it changed (required: the history keeps it).")
+@today_option
+@global_options
+@pass_app
+def revise(app: App, pledge_id: str, milestone: str | None, indicator: str | None, due: str | None, target: str | None,
+           reason: str) -> None:
+    """Change a due date or a target in the pledge file itself (comments and layout kept) and record why."""
+    from tracker.service.revise import revise as apply
+
+    if (milestone and indicator) or (due is None) == (target is None):
+        raise UsageError("give one of --due DATE or --target VALUE, and at most one of --milestone or --indicator")
+    item = ("milestone", milestone) if milestone else ("indicator", indicator) if indicator else None
+    field = "due" if due is not None else "target"
+    value = (text_option(due if due is not None else target, f"--{field}", 40) or "").strip()
+    if not value:
+        raise UsageError(f"--{field}: must not be empty")
+    change = (field, value)
+    revisions = apply(app.db(), app.workspace.root, pledge_id, item, change, _reason(reason), app.author, app.today)
+    if not revisions:
+        click.echo(f"{pledge_id}: already {change[1]}; nothing changed")
+    for r in revisions:
+        click.echo(f"{pledge_id}: {r['item_kind']} {r['item_id']} {r['field']} {r['old']} -> {r['new']} (revision {r['entry_id']})")

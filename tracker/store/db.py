@@ -34,11 +34,11 @@ class Database:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def insert_all(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
-        """Insert rows that all have the same columns."""
+    def insert_all(self, table: str, rows: Iterable[dict[str, Any]], ignore: bool = False) -> None:
+        """Insert rows that all have the same columns (`ignore`: skip a row a unique key already holds)."""
         rows = list(rows)
         if rows:
-            self.conn.executemany(_insert_sql(table, rows[0]), rows)
+            self.conn.executemany(_insert_sql(table, rows[0], ignore), rows)
 
     def commit(self) -> None:
         """Commit the open transaction."""
@@ -53,5 +53,5 @@ class Database:
         self.conn.close()
 
 
-def _insert_sql(table: str, row: dict[str, Any]) -> str:
-    return f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})"
+def _insert_sql(table: str, row: dict[str, Any], ignore: bool = False) -> str:
+    return f"INSERT {'OR IGNORE ' if ignore else ''}INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})"

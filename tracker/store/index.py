@@ -51,9 +51,10 @@ def review_refs(db: Database) -> dict[str, list[str]]:
     return {r["path"]: json.loads(r["reviews"]) for r in rows(db, "SELECT path, reviews FROM pledges WHERE removed_at IS NULL")}
 
 
-def apply_sync(db: Database, batch: SyncBatch, today: date, digest: str | None) -> list[dict[str, Any]]:
+def apply_sync(db: Database, batch: SyncBatch, today: date, digest: str | None,
+               stamp: dict[str, str | None] | None = None) -> list[dict[str, Any]]:
     """Write a validated batch of definitions and the digest of its listing (None: a file was left out, keep none)
-    in one transaction; return the revisions."""
+    in one transaction; return the revisions, each with the `author` and `reason` of `stamp` (`tracker revise`)."""
     now = utc_now()
     revisions: list[dict[str, Any]] = []
     with write_txn(db):
@@ -64,7 +65,7 @@ def apply_sync(db: Database, batch: SyncBatch, today: date, digest: str | None) 
         if batch.reviews is not None:
             _sync_reviews(db, batch.reviews, now)
         for path, sha, pledge in batch.pledges:
-            revisions += _sync_pledge(db, path, sha, pledge, today, now)
+            revisions += _sync_pledge(db, path, sha, pledge, today, now, stamp or {})
         for path in batch.removed:
             db.execute("UPDATE pledges SET removed_at = ? WHERE path = ? AND removed_at IS NULL", [now, path])
         for path in set(current) - set(batch.files):
@@ -105,7 +106,8 @@ def _revision(pledge_id: str, kind: str, item_id: str, field: str, old: str | No
             "old": old, "new": new, "date": today.isoformat(), "recorded_at": now}
 
 
-def _sync_pledge(db: Database, path: str, sha: str, pledge: Pledge, today: date, now: str) -> list[dict[str, Any]]:
+def _sync_pledge(db: Database, path: str, sha: str, pledge: Pledge, today: date, now: str,
+                 stamp: dict[str, str | None]) -> list[dict[str, Any]]:
 
     old = rows(db, "SELECT due_text FROM pledges WHERE id = ?", [pledge.id])
     revisions = []
@@ -120,9 +122,9 @@ def _sync_pledge(db: Database, path: str, sha: str, pledge: Pledge, today: date,
          "definition": pledge.model_dump_json(), "synced_at": now, "removed_at": None}, ("id",))
     revisions += _sync_milestones(db, pledge, today, now) + _sync_indicators(db, pledge, today, now)
     for revision in revisions:
-        revision["entry_id"] = revision_id(revision, sha)
+        revision.update(entry_id=revision_id(revision, sha), author=stamp.get("author"), reason=stamp.get("reason"))
     if revisions:
-        db.insert_all("revisions", revisions)
+        db.insert_all("revisions", revisions, ignore=True)  # the same edit made twice (a flip back and forth) is one id
     return revisions
 
 

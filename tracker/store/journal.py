@@ -32,6 +32,11 @@ INSERTS = {
                    reason, entry_id) SELECT :pledge, :item_kind, :item, :field, :old, :new, :date, :entered_at, :author, :reason, :id
                    WHERE EXISTS (SELECT 1 FROM pledges WHERE id = :pledge)""",
 }
+# One edit seen by several clones is one id, journaled by each. Whatever order the files come in, the index keeps the
+# entry that says who and why (written by `revise`), else the earliest seen: every clone shows the same revision.
+SAME_REVISION = """UPDATE revisions SET author = :author, reason = :reason, recorded_at = :entered_at, date = :date
+    WHERE entry_id = :id AND ((author IS NULL AND reason IS NULL AND (:author IS NOT NULL OR :reason IS NOT NULL))
+       OR ((author IS NULL AND reason IS NULL) = (:author IS NULL AND :reason IS NULL) AND :entered_at < recorded_at))"""
 DEFAULTS = {"source": None, "note": None, "evidence": None, "reason": None, "author": None}
 
 
@@ -58,6 +63,8 @@ def index(db: Database, entries: Iterable[dict[str, Any]]) -> None:
             number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
             row.update(num=number, text=None if number is not None else str(value))
         db.execute(INSERTS[entry["type"]], row)
+        if entry["type"] == "revision":
+            db.execute(SAME_REVISION, row)
 
 
 def _retract(db: Database, entry: dict[str, Any]) -> None:

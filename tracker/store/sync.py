@@ -32,9 +32,9 @@ class SyncResult:
     problems: list[str] = field(default_factory=list)
 
 
-def sync(db: Database, folder: Path, today: date, lenient: bool = False) -> SyncResult:
+def sync(db: Database, folder: Path, today: date, lenient: bool = False, stamp: dict[str, str | None] | None = None) -> SyncResult:
     """Load changed pledge files into the database; on an invalid file raise PledgeFileError and change nothing,
-    or, `lenient`, apply the rest and return the problems."""
+    or, `lenient`, apply the rest and return the problems. Revisions seen carry `stamp` (author, reason) if given."""
     if index.files_digest(db) == scan(folder):
         return SyncResult()
     seen: dict[str, tuple[int, int]] = {}
@@ -49,7 +49,7 @@ def sync(db: Database, folder: Path, today: date, lenient: bool = False) -> Sync
     if found and not lenient:
         raise PledgeFileError([line for lines in found.values() for line in lines])
     batch = _without(batch, found, known)
-    revisions = index.apply_sync(db, batch, today, None if found else digest)
+    revisions = index.apply_sync(db, batch, today, None if found else digest, stamp)
     if revisions:
         _journal_revisions(db, folder.parent, revisions)
     applied = sorted(name for name in texts if name not in found)
@@ -62,7 +62,8 @@ def _journal_revisions(db: Database, root: Path, revisions: list[dict[str, Any]]
     from tracker.store.core import write_txn
 
     entries = [{"id": r["entry_id"], "type": "revision", "pledge": r["pledge_id"], "item_kind": r["item_kind"], "item": r["item_id"],
-                "field": r["field"], "old": r["old"], "new": r["new"], "date": r["date"], "entered_at": r["recorded_at"]}
+                "field": r["field"], "old": r["old"], "new": r["new"], "date": r["date"], "entered_at": r["recorded_at"],
+                "author": r["author"], "reason": r["reason"]}
                for r in revisions]
     with write_txn(db):
         journal.write(db, root, entries)
