@@ -35,9 +35,10 @@ def test_a_corrected_reading_moves_the_assessment_and_the_history_keeps_the_orig
     assert [(e["value"], "retracted" in e) for e in history] == [(1000.0, False), (700.0, True), (400.0, False)]
     retraction = history[1]["retracted"]
     assert isinstance(retraction, dict) and (retraction["author"], retraction["reason"]) == ("Desk B", "typo in the field report")
+    assert retraction["replaced_by"] == history[2]["id"]
     assert history[2]["date"] == "2026-11-24" and history[2]["author"] == "Desk B"
     text = tracker("history", MINES, today=TODAY).stdout
-    assert "retracted" in text and "typo in the field report" in text
+    assert "corrected" in text and "typo in the field report" in text
 
 
 def test_a_retracted_reading_counts_nowhere_and_survives_a_rebuild(tracker: Tracker) -> None:
@@ -104,6 +105,7 @@ def test_a_retraction_taken_in_before_its_target_still_takes_it_out(tracker: Tra
     (tracker.root / "tracker.db").unlink()
     history = _history(tracker, MINES)
     assert [(e["value"], "retracted" in e) for e in history] == [(1000.0, False), (700.0, True)]
+    assert "replaced_by" not in history[1]["retracted"]
     assert _assessed(tracker) == expected
 
 

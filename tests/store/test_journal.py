@@ -65,14 +65,20 @@ def test_two_clones_share_the_record_through_git_without_conflicts(tmp_path: Pat
     run(a, "record", MINES, "contaminated-area-remaining", "1200", "--date", "2026-06-01", "--author", "Desk A")
     run(b, "record", MINES, "contaminated-area-remaining", "1100", "--date", "2026-09-01", "--author", "Desk B")
     run(b, "done", GCM, "action-plan-adopted", "--author", "Desk B")
+    run(b, "record", MINES, "contaminated-area-remaining", "9999", "--date", "2026-09-02", "--author", "Desk B")
+    wrong = json.loads(run(b, "history", MINES, "--json").stdout)[-1]["id"]
+    run(b, "retract", wrong, "--reason", "entered twice, with a typo", "--author", "Desk B")
     _publish(a, "a records")
     _publish(b, "b records")  # merges a's work: new files only, so no conflict
     git(a, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
     assert _views(a) == _views(b)
     history = json.loads(run(a, "history", MINES, "--json").stdout)
-    assert [(e["value"], e["author"]) for e in history if e["kind"] == "reading"] == [(1200.0, "Desk A"), (1100.0, "Desk B")]
+    assert [(e["value"], e["author"]) for e in history if e["kind"] == "reading" and "retracted" not in e] == [
+        (1200.0, "Desk A"), (1100.0, "Desk B")]
+    [retracted] = [e for e in history if "retracted" in e]
+    assert (retracted["value"], retracted["retracted"]["author"], retracted["retracted"]["reason"]) == (9999.0, "Desk B", "entered twice, with a typo")
     ids = [e["id"] for p in (GCM, MINES) for e in json.loads(run(b, "history", p, "--json").stdout)]
-    assert len(ids) == len(set(ids)) == 4, "every entry exactly once"
+    assert len(ids) == len(set(ids)) == 5, "every entry exactly once"
     assert "tracker.db" not in git(a, "ls-files")
 
 

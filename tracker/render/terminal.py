@@ -275,7 +275,8 @@ def history_table(events: list[dict[str, Any]]) -> RenderableType:
         if e.get("retracted"):
             cell.stylize("strike")
             why = e["retracted"]
-            cell.append(f"\nretracted {why['entered_at'][:10]} by {inert(why['author'] or 'unknown')}: {inert(why['reason'])}", style="bold")
+            verb = "corrected" if why.get("replaced_by") else "retracted"
+            cell.append(f"\n{verb} {why['entered_at'][:10]} by {inert(why['author'] or 'unknown')}: {inert(why['reason'])}", style="bold")
         table.add_row(e["date"], e["kind"], cell)
     return table
 

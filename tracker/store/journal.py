@@ -63,6 +63,8 @@ def index(db: Database, entries: Iterable[dict[str, Any]]) -> None:
             number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
             row.update(num=number, text=None if number is not None else str(value))
         db.execute(INSERTS[entry["type"]], row)
+        if entry.get("corrects"):  # `correct` writes the retraction first, in the same file
+            db.execute("UPDATE retractions SET replaced_by = ? WHERE target = ?", [entry["id"], entry["corrects"]])
         if entry["type"] == "revision":
             db.execute(SAME_REVISION, row)
 
@@ -99,11 +101,11 @@ def find(db: Database, entry_id: str) -> dict[str, Any] | None:
 
 
 def retracted(db: Database, pledge_id: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Return a pledge's retracted entries, each with its retraction (id, reason, author, entered_at)."""
-    found = db.execute("""SELECT original, entry_id, reason, author, entered_at FROM retractions
+    """Return a pledge's retracted entries, each with its retraction (id, reason, author, entered_at, replaced_by)."""
+    found = db.execute("""SELECT original, entry_id, reason, author, entered_at, replaced_by FROM retractions
                           WHERE pledge_id = ? AND original IS NOT NULL ORDER BY entered_at""", [pledge_id]).fetchall()
-    return [(json.loads(original), {"id": rid, "reason": reason, "author": author, "entered_at": at})
-            for original, rid, reason, author, at in found]
+    return [(json.loads(original), {"id": rid, "reason": reason, "author": author, "entered_at": at} | ({"replaced_by": by} if by else {}))
+            for original, rid, reason, author, at, by in found]
 
 
 def write(db: Database, root: Path, entries: list[dict[str, Any]]) -> None:

@@ -241,5 +241,5 @@ def m0010_retractions(db: Database) -> None:
     """Retracted entries: the retraction (who, why, when) and the entry it took out of the live tables, kept for history."""
     db.execute("""CREATE TABLE retractions (
         entry_id TEXT PRIMARY KEY, target TEXT NOT NULL UNIQUE, pledge_id TEXT, reason TEXT NOT NULL, author TEXT,
-        entered_at TEXT NOT NULL, original TEXT)""")
+        entered_at TEXT NOT NULL, original TEXT, replaced_by TEXT)""")
     db.execute("CREATE INDEX retractions_pledge ON retractions(pledge_id)")
