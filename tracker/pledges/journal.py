@@ -6,6 +6,10 @@ merge never conflicts. Every entry has a stable `id`, its `type`, the `pledge`, 
 
     journal/2026/2026-12-01T021500Z-desk-7f3a9c2e01b4d6f8.jsonl
     {"id": "2026-12-01T021500Z-7f3a9c2e01b4d6f8-1", "type": "update", "pledge": "gcm-implementation-plan", ...}
+
+A file of many entries (a bulk import) starts with a `defaults` line giving the `author` and `entered_at` its entries
+share; an entry then leaves out what equals the defaults, and optional keys that are null: the journal of half a
+million readings stays near the size of their CSV, and each entry still reads as a whole with the line above it.
 """
 
 from __future__ import annotations
@@ -44,10 +48,53 @@ def new_name(now: datetime) -> tuple[str, str]:
     return f"{stamp[:4]}/{stamp}-{host}-{token}{SUFFIX}", f"{stamp}-{token}"
 
 
+SHARED = ("author", "entered_at")  # what a `defaults` line gives the entries after it
+
+
+class Writer:
+    """Turn the entries of one file into journal lines (compact JSON, UTF-8 text kept as is), across several calls.
+
+    A file of one entry is that entry in full; with a second entry, a `defaults` line first takes the shared keys of
+    the first entry, and every entry leaves out what equals them and its null optional keys.
+    """
+
+    def __init__(self) -> None:
+        self.first: dict[str, Any] | None = None
+        self.defaults: dict[str, Any] | None = None
+
+    def lines(self, entries: Iterable[dict[str, Any]]) -> Iterator[str]:
+        """Yield the lines of these entries (the next ones of the file)."""
+        for entry in entries:
+            if self.defaults is None and self.first is None:
+                self.first = entry
+                continue
+            if self.defaults is None and self.first is not None:
+                self.defaults = {key: self.first.get(key) for key in SHARED}
+                yield _dump({"type": "defaults", **self.defaults})
+                yield _dump(self._compact(self.first))
+            yield _dump(self._compact(entry))
+
+    def end(self) -> Iterator[str]:
+        """Yield what is held back: a lone first entry, in full."""
+        if self.defaults is None and self.first is not None:
+            yield _dump(self.first)
+
+    def _compact(self, entry: dict[str, Any]) -> dict[str, Any]:
+        optional = OPTIONAL.get(entry.get("type", ""), ())
+        defaults = self.defaults or {}
+        return {k: v for k, v in entry.items()
+                if not (k in SHARED and k in defaults and defaults[k] == v) and not (v is None and k in optional)}
+
+
 def lines(entries: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """Yield entries as journal lines (compact JSON, keys in a fixed order, UTF-8 text kept as is)."""
-    for entry in entries:
-        yield json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+    """Yield the lines of a whole file of entries."""
+    writer = Writer()
+    yield from writer.lines(entries)
+    yield from writer.end()
+
+
+def _dump(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def read(path: Path, name: str) -> Iterator[dict[str, Any]]:
@@ -56,27 +103,36 @@ def read(path: Path, name: str) -> Iterator[dict[str, Any]]:
     if size > MAX_FILE_BYTES:
         raise PledgeFileError([f"{name}:1: the journal file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are read"])
     number = 0
+    defaults: dict[str, Any] = {}
     try:
         with path.open(encoding="utf-8", newline="\n") as handle:
             for number, line in enumerate(handle, start=1):  # noqa: B007  (the number names a bad line below)
-                if line.strip():
-                    yield _entry(line)
+                if not line.strip():
+                    continue
+                entry = _entry(line, defaults)
+                if entry["type"] == "defaults":
+                    defaults = {key: entry.get(key) for key in SHARED if key in entry}
+                else:
+                    yield entry
     except UnicodeDecodeError as exc:
         raise PledgeFileError([f"{name}:{number + 1}: not UTF-8 text ({exc.reason})"]) from None
     except ValueError as exc:
         raise PledgeFileError([f"{name}:{number}: {exc}"]) from None
 
 
-def _entry(line: str) -> dict[str, Any]:
+def _entry(line: str, defaults: dict[str, Any]) -> dict[str, Any]:
     try:
         entry = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not a JSON object ({exc.msg})") from None
     if not isinstance(entry, dict):
         raise ValueError("not a JSON object")
+    if entry.get("type") == "defaults":
+        return entry
+    entry = {**defaults, **entry}
     kind = entry.get("type")
     if kind not in TYPES:
-        raise ValueError(f"unknown entry type {kind!r} (known: {', '.join(TYPES)})")
+        raise ValueError(f"unknown entry type {kind!r} (known: {', '.join(TYPES)}, and defaults)")
     missing = [k for k in ("id", "pledge", "entered_at", *TYPES[kind]) if k not in entry]
     if missing:
         raise ValueError(f"a {kind} entry lacks {', '.join(missing)}")

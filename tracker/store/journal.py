@@ -125,22 +125,25 @@ def write_stream(db: Database, root: Path, entries: Iterator[dict[str, Any]]) ->
     name, prefix = journal.new_name(datetime.fromisoformat(utc_now()))
     path = root / journal.FOLDER / name
 
+    writer = journal.Writer()
+
     def stamped() -> Iterator[str]:
         batch: list[dict[str, Any]] = []
         for n, entry in enumerate(entries, start=1):
             batch.append({"id": entry.get("id") or f"{prefix}-{n}", **{k: v for k, v in entry.items() if k != "id"}})
             if len(batch) >= 5000:
-                yield from _flush(db, batch)
-        yield from _flush(db, batch)
+                yield from _flush(db, batch, writer)
+        yield from _flush(db, batch, writer)
+        yield from writer.end()
 
     atomic_write_chunks(path, stamped())
     info = path.stat()
     db.execute("INSERT OR REPLACE INTO journal_files (path, size, mtime_ns) VALUES (?, ?, ?)", [name, info.st_size, info.st_mtime_ns])
 
 
-def _flush(db: Database, batch: list[dict[str, Any]]) -> Iterator[str]:
+def _flush(db: Database, batch: list[dict[str, Any]], writer: journal.Writer) -> Iterator[str]:
     index(db, batch)
-    text = "".join(journal.lines(batch))
+    text = "".join(writer.lines(batch))
     batch.clear()
     yield text
 
