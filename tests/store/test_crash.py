@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -159,3 +160,36 @@ def test_sigkill_during_import_records_all_or_nothing(workspace: Path, tmp_path:
     assert finished.returncode == 0 and "imported 20000 readings" in finished.stdout.replace(",", "")
     conn = sqlite3.connect(workspace / "tracker.db")
     assert conn.execute("SELECT count(*) FROM readings").fetchone() == (imported + 20_001,)
+
+
+def _readings(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("SELECT count(*) FROM readings").fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_100000_row_import_is_all_or_none_also_after_a_rebuild(workspace: Path, tmp_path: Path) -> None:
+    """Each kill hits a fresh copy: afterwards the copy holds none or all of the rows, and a rebuild from its files agrees."""
+    rng = random.Random(29)
+    rows = ["pledge,indicator,date,value"]
+    rows += [f"mine-action-csdg,contaminated-area-remaining,{1990 + n % 36}-{1 + n % 12:02d}-{1 + n % 28:02d},{n}" for n in range(100_000)]
+    csv = tmp_path / "readings.csv"
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    tracker = [sys.executable, "-m", "tracker"]
+    env = {**os.environ, "TRACKER_WORKSPACE": str(workspace), "TRACKER_TODAY": "2026-11-23"}
+    assert subprocess.run([*tracker, "sync"], env=env, capture_output=True, check=False).returncode == 0
+    for point in range(5):
+        copy = tmp_path / f"copy{point}"
+        shutil.copytree(workspace, copy)
+        here = {**env, "TRACKER_WORKSPACE": str(copy)}
+        _kill_after([*tracker, "import", "readings", str(csv)], here, rng.uniform(0.2, 6.0))
+        _integrity(copy / "tracker.db")
+        assert subprocess.run([*tracker, "sync"], env=here, capture_output=True, check=False).returncode == 0
+        count = _readings(copy / "tracker.db")
+        assert count in (0, 100_000), f"{count} rows after a kill: an import is all or nothing"
+        assert subprocess.run([*tracker, "rebuild"], env=here, capture_output=True, check=False).returncode == 0
+        assert _readings(copy / "tracker.db") == count, "the files hold what the index held"
+        shutil.rmtree(copy)
