@@ -49,6 +49,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_journal
 import generate
 import queries
 from bench_status import tracker_command
@@ -377,8 +378,10 @@ def readings_csv(path: Path, rows: int = 100_000) -> Path:
 
 
 def memory_sweep(folder: Path, scratch: Path, env: dict[str, str], tracker: list[str], use_time_v: bool) -> list[Swept]:
-    """Run every other command once on a copy of the global database (the first `status` with its cache empty)."""
+    """Run every other command once on a copy of the global workspace (the first `status` with its cache empty): the
+    import writes a journal file, which must not reach the workspace the next run reuses."""
     db = copy_db(folder / "tracker.db", scratch / "sweep-global.db")
+    folder = _copy_folder(folder, scratch / "sweep-global")
     with sqlite3.connect(db) as conn:
         conn.execute("DELETE FROM status_cache")
     conn.close()
@@ -406,6 +409,13 @@ def memory_sweep(folder: Path, scratch: Path, env: dict[str, str], tracker: list
         found.append(Swept(label, (time.perf_counter() - began) * 1000, peak))
         print(f"sweep {label}: {_mib(peak)}", file=sys.stderr)
     return found
+
+
+def _copy_folder(folder: Path, target: Path) -> Path:
+    """Copy a workspace's files with their times (so the copy's index finds nothing to re-read), not its database."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(folder, target, ignore=shutil.ignore_patterns("tracker.db*"))
+    return target
 
 
 def ratio_at_most(limit: float) -> Callable[[Result], bool]:
@@ -498,12 +508,13 @@ def build_rows(ws: dict[str, Path], scratch: Path, env: dict[str, str], base: Ba
     notes.append(write_db_times({name: copy_db(ws[name] / "tracker.db", scratch / f"db-time-{name}.db") for name in ("national", "global")}))
     for name in ("national", "global"):
         db = copy_db(ws[name] / "tracker.db", scratch / f"writes-{name}.db")
-        write_env = on(name, db)
+        folder = _copy_folder(ws[name], scratch / f"writes-{name}")  # the journal files written stay out of the workspace
+        write_env = {**env, "TRACKER_WORKSPACE": str(folder), "TRACKER_DB": str(db)}
         rows += [
-            Row(f"`tracker update` ({name})", Cmd([*tracker, "update", "pledge-00002", "--status", "in-progress", "--note", "benchmark update"], write_env, ws[name]),
-                "bare python", base.bare(ws[name]), "≤ 10× bare python", ratio_at_most(10)),
-            Row(f"`tracker record` ({name})", Cmd([*tracker, "record", "pledge-00002", "people-served", "4321"], write_env, ws[name]),
-                "bare python", base.bare(ws[name]), "≤ 10× bare python", ratio_at_most(10)),
+            Row(f"`tracker update` ({name})", Cmd([*tracker, "update", "pledge-00002", "--status", "in-progress", "--note", "benchmark update"], write_env, folder),
+                "bare python", base.bare(folder), "≤ 10× bare python", ratio_at_most(10)),
+            Row(f"`tracker record` ({name})", Cmd([*tracker, "record", "pledge-00002", "people-served", "4321"], write_env, folder),
+                "bare python", base.bare(folder), "≤ 10× bare python", ratio_at_most(10)),
         ]
     return rows
 
@@ -664,6 +675,8 @@ def main() -> None:
         status_bytes = (scratch / "status-all.txt").stat().st_size
         raw_bytes = (scratch / "raw-status.txt").stat().st_size
         notes.append(f"`tracker status --all` wrote {status_bytes:,} bytes to its file; the raw query wrote {raw_bytes:,} bytes.")
+        notes += bench_journal.measure(root / "global", scratch, env, tracker_command(), args.repeat)
+        print("\n".join(notes[-3:]), file=sys.stderr)
         elapsed = time.perf_counter() - began
         timing = f"{args.repeat} pairs per row, whole run {elapsed / 60:.1f} min"
         table = write_results(args.results, rows, results, infos, notes, args.repeat, timing, use_time_v, sweep)

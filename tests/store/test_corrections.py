@@ -39,6 +39,8 @@ def test_a_corrected_reading_moves_the_assessment_and_the_history_keeps_the_orig
     assert history[2]["date"] == "2026-11-24" and history[2]["author"] == "Desk B"
     text = tracker("history", MINES, today=TODAY).stdout
     assert "corrected" in text and "typo in the field report" in text
+    feed = json.loads(tracker("changes", "--json", "--author", "Desk B", today=TODAY).stdout)
+    assert {(e["kind"], e.get("target"), e.get("replaced_by")) for e in feed} == {("retract", second, history[2]["id"]), ("reading", None, None)}
 
 
 def test_a_retracted_reading_counts_nowhere_and_survives_a_rebuild(tracker: Tracker) -> None:

@@ -303,6 +303,8 @@ def detail(e: dict[str, Any]) -> str:
         return f"{e['status']}: {e['note']}" + (f" <{e['source']}>" if e["source"] else "")
     if e["kind"] == "reading":
         return f"{e['indicator']} = {_value(e['value'])}" + (f" ({e['note']})" if e["note"] else "") + (f" <{e['source']}>" if e["source"] else "")
+    if e["kind"] == "retract":
+        return f"{'corrected' if e['replaced_by'] else 'retracted'} {e['target']}: {e['reason']}"
     if e["kind"] == "done":
         return f"milestone {e['milestone']} done" + (f" <{e['evidence']}>" if e["evidence"] else "")
     return f"{e['item_kind']} {e['item']} {e['field']}: {e['old']} → {e['new']}" + (f" ({e['reason']})" if e.get("reason") else "")

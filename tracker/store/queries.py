@@ -102,11 +102,18 @@ ENTRIES = """
 """
 
 
+# A retraction, as an entry of `changes` (history shows it on the entry it took out instead).
+RETRACTIONS = """
+    SELECT 'retract', pledge_id, substr(entered_at, 1, 10), entered_at, target, replaced_by, NULL, reason, NULL, NULL, rowid, author,
+           entry_id FROM retractions WHERE pledge_id IS NOT NULL
+"""
+
+
 def changes_rows(db: Database, since: str, author: str | None, limit: int) -> list[dict[str, Any]]:
     """Return the entries recorded at or after `since` (a UTC instant), by an author containing `author`, newest first."""
     return rows(
         db,
-        f"""SELECT e.*, p.title FROM ({ENTRIES}) e JOIN pledges p ON p.id = e.pledge_id
+        f"""SELECT e.*, p.title FROM ({ENTRIES} UNION ALL {RETRACTIONS}) e JOIN pledges p ON p.id = e.pledge_id
             WHERE e.recorded_at >= :since AND (:author IS NULL OR instr(lower(coalesce(e.author, '')), lower(:author)) > 0)
             ORDER BY e.recorded_at DESC, e.kind, e.id DESC LIMIT :limit""",
         {"since": since, "author": author, "limit": limit},

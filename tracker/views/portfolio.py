@@ -191,6 +191,8 @@ def entry(r: dict[str, Any]) -> dict[str, Any]:
         event.update(indicator=r["item"], value=r["num"] if r["num"] is not None else r["value"], note=r["note"], source=r["source"])
     elif r["kind"] == "done":
         event.update(milestone=r["item"], evidence=r["source"])
+    elif r["kind"] == "retract":
+        event.update(target=r["item"], reason=r["note"], replaced_by=r["value"])
     else:
         item_kind, item_id, field = r["item"].split(":", 2)
         event.update(item_kind=item_kind, item=item_id, field=field, old=r["old"], new=r["value"], reason=r["note"])
