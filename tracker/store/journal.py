@@ -40,7 +40,15 @@ SAME_REVISION = """UPDATE revisions SET author = :author, reason = :reason, reco
 DEFAULTS = {"source": None, "note": None, "evidence": None, "reason": None, "author": None}
 
 
-LIVE = {"update": "status_updates", "reading": "readings", "done": "milestone_completions"}
+# Each kind of entry: its table, and its row's columns as the journal entry's keys (read back by `find` and `adopt`).
+AS_ENTRY = {
+    "update": ("status_updates", "pledge_id AS pledge, date, status, note, source, author, recorded_at AS entered_at"),
+    "reading": ("readings", """pledge_id AS pledge, indicator_id AS indicator, date, coalesce(value_num, value_text) AS value, source,
+                              note, author, recorded_at AS entered_at"""),
+    "done": ("milestone_completions", "pledge_id AS pledge, milestone_id AS milestone, date, evidence, author, recorded_at AS entered_at"),
+    "revision": ("revisions", "pledge_id AS pledge, item_kind, item_id AS item, field, old, new, date, author, reason, recorded_at AS entered_at"),
+}
+LIVE = {kind: AS_ENTRY[kind][0] for kind in ("update", "reading", "done")}  # what a retraction can take out
 
 
 def index(db: Database, entries: Iterable[dict[str, Any]]) -> None:
@@ -80,20 +88,10 @@ def _retract(db: Database, entry: dict[str, Any]) -> None:
                    [json.dumps(found, ensure_ascii=False), found["pledge"], entry["target"]])
 
 
-# A live entry as the journal holds it, read back from its row.
-FIND = {
-    "update": "SELECT pledge_id AS pledge, date, status, note, source, author, recorded_at AS entered_at FROM status_updates WHERE entry_id = ?",
-    "reading": """SELECT pledge_id AS pledge, indicator_id AS indicator, date, coalesce(value_num, value_text) AS value, source, note,
-                  author, recorded_at AS entered_at FROM readings WHERE entry_id = ?""",
-    "done": """SELECT pledge_id AS pledge, milestone_id AS milestone, date, evidence, author, recorded_at AS entered_at
-               FROM milestone_completions WHERE entry_id = ?""",
-}
-
-
 def find(db: Database, entry_id: str) -> dict[str, Any] | None:
     """Return a live update, reading or completion by its entry id, as the journal holds it; None if there is none."""
-    for kind, sql in FIND.items():
-        cursor = db.execute(sql, [entry_id])
+    for kind, table in LIVE.items():
+        cursor = db.execute(f"SELECT {AS_ENTRY[kind][1]} FROM {table} WHERE entry_id = ?", [entry_id])
         values = cursor.fetchone()
         if values is not None:
             return {"id": entry_id, "type": kind, **dict(zip([d[0] for d in cursor.description], values, strict=True))}
@@ -137,8 +135,15 @@ def write_stream(db: Database, root: Path, entries: Iterator[dict[str, Any]]) ->
         yield from writer.end()
 
     atomic_write_chunks(path, stamped())
-    info = path.stat()
-    db.execute("INSERT OR REPLACE INTO journal_files (path, size, mtime_ns) VALUES (?, ?, ?)", [name, info.st_size, info.st_mtime_ns])
+    _seen(db, name, path)
+
+
+def _seen(db: Database, name: str, state: Path | tuple[int, int]) -> None:
+    """Note a journal file as indexed, by its (size, mtime_ns) or the file itself, so no later command reads it again."""
+    if isinstance(state, Path):
+        info = state.stat()
+        state = (info.st_size, info.st_mtime_ns)
+    db.execute("INSERT OR REPLACE INTO journal_files (path, size, mtime_ns) VALUES (?, ?, ?)", [name, *state])
 
 
 def _flush(db: Database, batch: list[dict[str, Any]], writer: journal.Writer) -> Iterator[str]:
@@ -163,23 +168,13 @@ def take_in(db: Database, root: Path) -> int:
             entries = journal.read(folder / name, f"{journal.FOLDER}/{name}")
             while batch := list(itertools.islice(entries, 5000)):  # a bulk import's file is read a batch at a time
                 index(db, batch)
-            db.execute("INSERT OR REPLACE INTO journal_files (path, size, mtime_ns) VALUES (?, ?, ?)", [name, *states[name]])
+            _seen(db, name, states[name])
         db.execute("UPDATE cache_state SET journal_digest = ? WHERE id = 1", [digest])
     return len(new)
 
 
-# The history a database held before the journal existed, as journal entries (ids from the table and row id).
-LEGACY = {
-    "status_updates": ("u", """SELECT 'update' AS type, pledge_id AS pledge, date, status, note, source, author, recorded_at AS entered_at,
-                               id FROM status_updates WHERE entry_id IS NULL ORDER BY id"""),
-    "readings": ("r", """SELECT 'reading' AS type, pledge_id AS pledge, indicator_id AS indicator, date,
-                        coalesce(value_num, value_text) AS value, source, note, author, recorded_at AS entered_at, id
-                        FROM readings WHERE entry_id IS NULL ORDER BY id"""),
-    "milestone_completions": ("d", """SELECT 'done' AS type, pledge_id AS pledge, milestone_id AS milestone, date, evidence, author,
-                                     recorded_at AS entered_at, id FROM milestone_completions WHERE entry_id IS NULL ORDER BY id"""),
-    "revisions": ("v", """SELECT 'revision' AS type, pledge_id AS pledge, item_kind, item_id AS item, field, old, new, date, author,
-                         reason, recorded_at AS entered_at, id FROM revisions WHERE entry_id IS NULL ORDER BY id"""),
-}
+# The history a database held before the journal existed, as journal entries (ids from a code per table and the row id).
+LEGACY = {"update": "u", "reading": "r", "done": "d", "revision": "v"}
 
 
 def adopt(db: Database, root: Path) -> bool:
@@ -189,21 +184,21 @@ def adopt(db: Database, root: Path) -> bool:
     from tracker.files import atomic_write_chunks
 
     with write_txn(db):
-        if any(db.execute(f"SELECT 1 FROM {table} WHERE entry_id IS NULL LIMIT 1").fetchone() for table in LEGACY):
+        if any(db.execute(f"SELECT 1 FROM {table} WHERE entry_id IS NULL LIMIT 1").fetchone() for table, _ in AS_ENTRY.values()):
             name, _ = journal.new_name(datetime.fromisoformat(utc_now()))
             path = root / journal.FOLDER / name
             atomic_write_chunks(path, journal.lines(_legacy_entries(db)))
-            for table, (code, _) in LEGACY.items():
-                db.execute(f"UPDATE {table} SET entry_id = 'legacy-{code}' || id || '-' || recorded_at WHERE entry_id IS NULL")
-            info = path.stat()
-            db.execute("INSERT OR REPLACE INTO journal_files (path, size, mtime_ns) VALUES (?, ?, ?)", [name, info.st_size, info.st_mtime_ns])
+            for kind, code in LEGACY.items():
+                db.execute(f"UPDATE {AS_ENTRY[kind][0]} SET entry_id = 'legacy-{code}' || id || '-' || recorded_at WHERE entry_id IS NULL")
+            _seen(db, name, path)
         db.execute("UPDATE cache_state SET journal_adopted = 1 WHERE id = 1")
     return True
 
 
 def _legacy_entries(db: Database) -> Iterable[dict[str, Any]]:
-    for code, sql in LEGACY.values():
-        cursor = db.execute(sql)
+    for kind, code in LEGACY.items():
+        table, columns = AS_ENTRY[kind]
+        cursor = db.execute(f"SELECT '{kind}' AS type, {columns}, id FROM {table} WHERE entry_id IS NULL ORDER BY id")
         names = [d[0] for d in cursor.description]
         while batch := cursor.fetchmany(5000):
             for values in batch:
