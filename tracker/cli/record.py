@@ -56,20 +56,10 @@ def update(app: App, pledge_id: str, new_status: str, note: str, source: str | N
 @pass_app
 def record(app: App, pledge_id: str, indicator_id: str, value: str, on: str | None, source: str | None, note: str | None) -> None:
     """Record an indicator reading; the value must fit the indicator's kind."""
-    from types import SimpleNamespace
-
-    from tracker.pledges.values import check_value
-    from tracker.store import core, history
+    from tracker.store import history
 
     db = app.db()
-    row = core.require_pledge(db, pledge_id)
-    core.require_item(db, "indicators", pledge_id, indicator_id)
-    spec = next(i for i in core.definition(row)["indicators"] if i["id"] == indicator_id)
-    indicator = SimpleNamespace(id=spec["id"], kind=spec["kind"], levels=spec.get("levels") or [])
-    try:
-        checked = check_value(indicator, text_option(value, "VALUE", 500))
-    except ValueError as exc:
-        raise UsageError(f"VALUE: {exc}") from None
+    checked = _reading_value(db, pledge_id, indicator_id, value, "VALUE")
     day = parse_date(on, app, "--date")
     history.add_reading(db, app.workspace.root, pledge_id, indicator_id, checked, day, source_option(source, "--source"), text_option(note, "--note"),
                         app.author)
@@ -198,21 +188,25 @@ def _checked(app: App, db: Any, original: dict[str, Any], name: str, value: str)
     if name == "note":
         return text_option(value, "--note")
     if name == "value":
-        return _reading_value(db, original, value)
+        return _reading_value(db, original["pledge"], original["indicator"], value, "--value")
     return value
 
 
-def _reading_value(db: Any, original: dict[str, Any], value: str) -> float | str:
+def _reading_value(db: Any, pledge_id: str, indicator_id: str, value: str, option: str) -> float | str:
+    """Check a typed value against the indicator's kind (unknown pledge or indicator: UnknownError), as `record` and `correct` do."""
     from types import SimpleNamespace
 
     from tracker.pledges.values import check_value
     from tracker.store import core
 
-    spec = next(i for i in core.definition(core.require_pledge(db, original["pledge"]))["indicators"] if i["id"] == original["indicator"])
+    row = core.require_pledge(db, pledge_id)
+    core.require_item(db, "indicators", pledge_id, indicator_id)
+    spec = next(i for i in core.definition(row)["indicators"] if i["id"] == indicator_id)
+    indicator = SimpleNamespace(id=spec["id"], kind=spec["kind"], levels=spec.get("levels") or [])
     try:
-        return check_value(SimpleNamespace(id=spec["id"], kind=spec["kind"], levels=spec.get("levels") or []), text_option(value, "--value", 500))
+        return check_value(indicator, text_option(value, option, 500))
     except ValueError as exc:
-        raise UsageError(f"--value: {exc}") from None
+        raise UsageError(f"{option}: {exc}") from None
 
 
 def _reason(text: str) -> str:
