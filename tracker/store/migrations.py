@@ -243,3 +243,29 @@ def m0010_retractions(db: Database) -> None:
         entry_id TEXT PRIMARY KEY, target TEXT NOT NULL UNIQUE, pledge_id TEXT, reason TEXT NOT NULL, author TEXT,
         entered_at TEXT NOT NULL, original TEXT, replaced_by TEXT)""")
     db.execute("CREATE INDEX retractions_pledge ON retractions(pledge_id)")
+
+
+@migration("0011_digests")
+def m0011_digests(db: Database) -> None:
+    """Outbox items sent as one digest per recipient (`digest` names the message they went in), and the `unknown`
+    state: the server may have accepted the message but never said so, so it is re-sent only by hand."""
+    _run(
+        db,
+        """
+        CREATE TABLE outbox_new (
+            id INTEGER PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+            pledge_id TEXT, deadline_key TEXT NOT NULL, deadline_date TEXT NOT NULL, deadline_text TEXT,
+            precision TEXT, what TEXT NOT NULL, lead_days INTEGER NOT NULL, slot_date TEXT NOT NULL,
+            recipient TEXT NOT NULL, channel TEXT NOT NULL, subject TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dead', 'superseded', 'unknown')),
+            attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT, lease_owner TEXT, lease_until TEXT,
+            last_error TEXT, planned_at TEXT NOT NULL, planned_on TEXT NOT NULL, sent_at TEXT, note TEXT, digest TEXT
+        );
+        INSERT INTO outbox_new SELECT *, NULL FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_new RENAME TO outbox;
+        CREATE INDEX outbox_status ON outbox(status, next_attempt_at);
+        CREATE INDEX outbox_deadline ON outbox(deadline_key, recipient);
+        CREATE INDEX outbox_recipient ON outbox(recipient, kind, slot_date)
+        """,
+    )
