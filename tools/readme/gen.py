@@ -226,8 +226,10 @@ def main() -> None:
     assert set(i) == {"id", "title", "kind", "unit", "direction", "baseline", "target", "method", "latest", "readings", "assessment"}, i.keys()
 
     rep = json.loads(run(["report", "weekly", "--format", "json", "--today", "2026-11-23"]))
-    want = ["version", "week", "from", "to", "as_of", "workspace", "summary", "changes", "due", "reviews", "portfolio", "pledges", "charts", "timeline", "attention"]
+    want = ["version", "week", "from", "to", "as_of", "workspace", "summary", "changes", "entered", "due", "reviews", "portfolio", "pledges",
+            "charts", "timeline", "attention"]
     assert list(rep) == want, list(rep)
+    assert list(rep["entered"]) == ["total", "backdated", "items"], rep["entered"]
     assert list(rep["summary"]) == ["pledges", "by_health", "by_schedule", "by_assessed", "by_reported", "discrepancies"], rep["summary"]
     assert list(rep["changes"]) == ["updates", "readings", "milestones_done", "revisions", "newly_overdue"], rep["changes"]
     assert list(rep["due"]) == ["within_30", "within_90"] and list(rep["portfolio"]) == ["by_health", "by_framework", "by_owner"]

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from tracker.domain.statuses import HEALTH, SCHEDULE_ORDER
+from tracker.render import entered as entered_words
 from tracker.render.sanitize import inert
 from tracker.render.words import plural
 
@@ -67,6 +68,7 @@ def render_markdown(report: dict[str, Any], pledges: bool = True) -> str:
     lines += [f"> **Attention:** {md(w)}" for w in report.get("attention", [])] + ([""] if report.get("attention") else [])
     lines += _summary(report["summary"])
     lines += _changes(report["changes"])
+    lines += _entered(report["entered"]) if "entered" in report else []
     lines += ["## Due in the next 30 days", "", *_due(report["due"]["within_30"])]
     lines += ["## Due in 31 to 90 days", "", *_due(report["due"]["within_90"])]
     lines += ["## Reviews approaching", ""]
@@ -109,6 +111,15 @@ def _changes(changes: dict[str, Any]) -> list[str]:
     lines += ["### Newly overdue", ""]
     lines += _table(["due", "pledge", "what"], [[_when(d), md(d["pledge_id"]), md(d["what"])] for d in changes["newly_overdue"]])
     return lines
+
+
+def _entered(entered: dict[str, Any]) -> list[str]:
+    lines = ["## Entered this week", "", entered_words.summary(entered), ""]
+    for item in entered["items"]:
+        mark = "**backdated** · " if item["backdated"] else ""
+        kind = entered_words.KINDS.get(item["kind"], item["kind"])
+        lines.append(f"- {mark}{md(item['pledge_id'])} · {kind}: {md(entered_words.what(item))} — {md(entered_words.when(item))}")
+    return [*lines, ""] if entered["items"] else lines
 
 
 def _due(items: list[dict[str, Any]]) -> list[str]:

@@ -172,6 +172,43 @@ def week_events(db: Database, start: date, end: date) -> dict[str, list[dict[str
     }
 
 
+# Each live entry recorded from :start to before :end (UTC instants), whatever day it carries, with what it records as a
+# JSON object; the time condition sits in each part so the `recorded_at` indexes serve it.
+_ENTERED = """
+    SELECT 'update' AS kind, u.id, u.entry_id, u.pledge_id, u.date, u.recorded_at AS entered_at, u.author,
+           json_object('status', u.status, 'note', u.note, 'source', u.source) AS detail
+      FROM status_updates u WHERE u.recorded_at >= :start AND u.recorded_at < :end
+    UNION ALL
+    SELECT 'reading', r.id, r.entry_id, r.pledge_id, r.date, r.recorded_at, r.author,
+           json_object('indicator_id', r.indicator_id, 'indicator', coalesce(i.title, r.indicator_id),
+                       'value', coalesce(r.value_text, r.value_num), 'unit', i.unit, 'note', r.note, 'source', r.source)
+      FROM readings r LEFT JOIN indicators i ON i.pledge_id = r.pledge_id AND i.id = r.indicator_id
+     WHERE r.recorded_at >= :start AND r.recorded_at < :end
+    UNION ALL
+    SELECT 'done', c.id, c.entry_id, c.pledge_id, c.date, c.recorded_at, c.author,
+           json_object('milestone_id', c.milestone_id, 'milestone', coalesce(m.title, c.milestone_id), 'evidence', c.evidence)
+      FROM milestone_completions c LEFT JOIN milestones m ON m.pledge_id = c.pledge_id AND m.id = c.milestone_id
+     WHERE c.recorded_at >= :start AND c.recorded_at < :end
+    UNION ALL
+    SELECT 'revision', v.id, v.entry_id, v.pledge_id, v.date, v.recorded_at, v.author,
+           json_object('item_kind', v.item_kind, 'item_id', v.item_id, 'field', v.field, 'old', v.old, 'new', v.new, 'reason', v.reason)
+      FROM revisions v WHERE v.recorded_at >= :start AND v.recorded_at < :end
+"""
+
+
+def entered_rows(db: Database, start: str, end: str, before: date, limit: int) -> dict[str, Any]:
+    """Return entries recorded from `start` to before `end` (UTC): `total`, `backdated` (dated before `before`), newest `limit` `items`."""
+    found = rows(
+        db,
+        f"""SELECT e.*, p.title, count(*) OVER () AS total, sum(e.date < :before) OVER () AS backdated
+            FROM ({_ENTERED}) e JOIN pledges p ON p.id = e.pledge_id AND p.removed_at IS NULL
+            ORDER BY e.entered_at DESC, e.kind, e.id DESC LIMIT :limit""",
+        {"start": start, "end": end, "before": before.isoformat(), "limit": limit},
+    )
+    total, backdated = (found[0]["total"], found[0]["backdated"]) if found else (0, 0)
+    return {"total": total, "backdated": backdated, "items": found}
+
+
 def chart_readings(db: Database, pledge_ids: list[str], today: date) -> dict[tuple[str, str], list[tuple[str, float]]]:
     """Return the numeric readings up to `today` of the given pledges, per (pledge, indicator), oldest first."""
     found: dict[tuple[str, str], list[tuple[str, float]]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, overload
 
 from tracker.domain.statuses import CLOSED_STATUSES
@@ -22,6 +22,7 @@ CHART_LIMIT = 60
 TIMELINE_LIMIT = 80
 TIMELINE_BACK_DAYS = 365
 TIMELINE_DAYS = 4 * 366  # a whole IMRF cycle ahead
+ENTERED_LIMIT = 200  # entries listed under `entered`; a 10,000-pledge import week is counted, not listed
 
 
 def week_of(day: date) -> str:
@@ -45,6 +46,7 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
         "as_of": as_of.isoformat(), "workspace": workspace,
         "summary": sections.summary(),
         "changes": {**events, "newly_overdue": _by_date(sections.newly_overdue)},
+        "entered": _entered(db, monday, settings),
         "due": {"within_30": _by_date(sections.within_30), "within_90": _by_date(sections.within_90)},
         "reviews": sorted(sections.reviews.values(), key=lambda r: r["date"]),
         "portfolio": sections.portfolio(),
@@ -53,6 +55,26 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
         "timeline": sorted(sections.timeline, key=lambda d: (d["date"], d["kind"], d["pledge_id"] or "")),
         "attention": service_warnings(db, now),
     }
+
+
+def _entered(db: Database, monday: date, settings: Settings) -> dict[str, Any]:
+    """Return what was entered in the week starting `monday` (workspace time zone), whatever day each entry carries."""
+    zone = settings.zone
+    start, end = (datetime.combine(day, time(), zone).astimezone(UTC).isoformat(timespec="microseconds")
+                  for day in (monday, monday + timedelta(days=7)))
+    found = queries.entered_rows(db, start, end, monday, ENTERED_LIMIT)
+    items = [{
+        "id": r["entry_id"], "kind": r["kind"], "pledge_id": r["pledge_id"], "title": r["title"], "date": r["date"],
+        "entered_at": r["entered_at"], "entered_on": _local_day(r["entered_at"], settings), "author": r["author"],
+        "backdated": r["date"] < monday.isoformat(), **json.loads(r["detail"]),
+    } for r in found["items"]]
+    return {"total": found["total"], "backdated": found["backdated"], "items": items}
+
+
+def _local_day(instant: str, settings: Settings) -> str:
+    """Return the day (in the workspace time zone) of a stored UTC instant."""
+    moment = datetime.fromisoformat(instant)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(settings.zone).date().isoformat()
 
 
 def _by_date(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
