@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes
 from email.header import decode_header, make_header
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -30,14 +33,17 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, str, str]] = []
+        self.full: list[tuple[str, Message]] = []  # (recipient, the whole message) to check its parts
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content)
-        subject = str(make_header(decode_header(message["Subject"] or "")))
-        body = _text(message)
+        # Long headers are folded on the wire: unfold them as a mail client does.
+        subject = str(make_header(decode_header(re.sub(r"\r?\n(?=[ \t])", "", message["Subject"] or ""))))
+        body = _text(message).replace("\r\n", "\n")
         with self.lock:
             self.messages += [(rcpt, subject, body) for rcpt in envelope.rcpt_tos]
+            self.full += [(rcpt, message) for rcpt in envelope.rcpt_tos]
         return "250 OK"
 
     def to(self, recipient: str) -> list[str]:
@@ -112,3 +118,59 @@ def start_smtp(inbox: Inbox, port: int | None = None) -> tuple[Controller, str]:
     controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=_authenticate, auth_require_tls=False)
     controller.start()
     return controller, f"mailto://{USER}:{PASSWORD}@127.0.0.1:{port}?from=tracker@example.org&mode=insecure"
+
+
+class RawSmtp:
+    """A one-connection SMTP server on a raw socket: canned replies per verb, silence on `stall`, and after the final
+    dot either `after_dot` or, if None, closing the connection without a word."""
+
+    def __init__(self, *, after_dot: bytes | None = b"250 OK\r\n", stall: bytes = b"", replies: dict[bytes, bytes] | None = None):
+        self.after_dot, self.stall, self.replies = after_dot, stall, replies or {}
+        self.messages: list[bytes] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(10)
+        self.port = int(self.listener.getsockname()[1])
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        try:
+            conn, _ = self.listener.accept()
+            with conn, conn.makefile("rb") as lines:
+                conn.settimeout(10)
+                self._session(conn, lines)
+        except OSError:
+            pass
+
+    def _session(self, conn: socket.socket, lines: Any) -> None:
+        conn.sendall(b"220 raw.test ESMTP\r\n")
+        for line in lines:
+            verb = line[:4].upper()
+            if verb == self.stall:
+                lines.read()  # say nothing until the client gives up and closes
+                return
+            if verb == b"DATA":
+                conn.sendall(b"354 go ahead\r\n")
+                self.messages.append(b"".join(iter(lines.readline, b".\r\n")))
+                if self.after_dot is None:
+                    return
+                conn.sendall(self.after_dot)
+            elif verb == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:
+                conn.sendall(self.replies.get(verb, b"250 OK\r\n"))
+
+    def close(self) -> None:
+        self.listener.close()
+        self.thread.join(timeout=10)
+
+
+@contextmanager
+def raw_smtp(**options: Any) -> Iterator[RawSmtp]:
+    """Run a RawSmtp server; yield it."""
+    server = RawSmtp(**options)
+    try:
+        yield server
+    finally:
+        server.close()
