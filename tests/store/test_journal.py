@@ -3,48 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 from click.testing import CliRunner, Result
-from conftest import REPO, TODAY
+from clones import git, shared
+from conftest import TODAY
 
 from tracker.cli.main import cli
 
 GCM, MINES = "gcm-implementation-plan", "mine-action-csdg"
-GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env={**os.environ, **GIT_ENV}, check=True)
-    return done.stdout
-
-
 def run(ws: Path, *args: str, today: str = TODAY) -> Result:
     result = CliRunner().invoke(cli, list(args), env={"TRACKER_WORKSPACE": str(ws), "TRACKER_TODAY": today}, catch_exceptions=False)
     assert result.exit_code in (0, 6), (args, result.output)
     return result
-
-
-def _shared(tmp_path: Path) -> tuple[Path, Path]:
-    """A bare repository holding the catalog, and two clones of it, each a workspace (as `tracker init` makes one)."""
-    origin, seed = tmp_path / "origin.git", tmp_path / "seed"
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
-    shutil.copytree(REPO / "pledges", seed / "pledges")
-    shutil.copyfile(REPO / "tracker.toml", seed / "tracker.toml")
-    (seed / ".gitignore").write_text("tracker.db\ntracker.db-*\n*.tmp\n", encoding="utf-8")
-    git(tmp_path, "init", "-q", "-b", "main", str(seed))
-    git(seed, "add", ".")
-    git(seed, "commit", "-q", "-m", "catalog")
-    git(seed, "push", "-q", str(origin), "main")
-    clones = []
-    for name in ("a", "b"):
-        subprocess.run(["git", "clone", "-q", str(origin), str(tmp_path / name)], check=True, env={**os.environ, **GIT_ENV})
-        clones.append(tmp_path / name)
-    return clones[0], clones[1]
 
 
 def _publish(clone: Path, message: str) -> None:
@@ -60,7 +32,7 @@ def _views(ws: Path) -> tuple[object, ...]:
 
 
 def test_two_clones_share_the_record_through_git_without_conflicts(tmp_path: Path) -> None:
-    a, b = _shared(tmp_path)
+    a, b = shared(tmp_path)
     run(a, "update", GCM, "--status", "in-progress", "--note", "plan adopted", "--author", "Desk A")
     run(a, "record", MINES, "contaminated-area-remaining", "1200", "--date", "2026-06-01", "--author", "Desk A")
     run(b, "record", MINES, "contaminated-area-remaining", "1100", "--date", "2026-09-01", "--author", "Desk B")
@@ -83,7 +55,7 @@ def test_two_clones_share_the_record_through_git_without_conflicts(tmp_path: Pat
 
 
 def test_a_hand_edit_synced_in_both_clones_is_one_revision(tmp_path: Path) -> None:
-    a, b = _shared(tmp_path)
+    a, b = shared(tmp_path)
     run(a, "status")
     run(b, "status")  # both indexes know the pledge as it was
     path = a / "pledges" / f"{MINES}.yaml"
@@ -101,7 +73,7 @@ def test_a_hand_edit_synced_in_both_clones_is_one_revision(tmp_path: Path) -> No
 
 
 def test_the_index_is_rebuilt_from_the_files(tmp_path: Path) -> None:
-    a, _ = _shared(tmp_path)
+    a, _ = shared(tmp_path)
     run(a, "update", GCM, "--status", "stalled", "--note", "funding gap")
     run(a, "record", MINES, "contaminated-area-remaining", "900", "--date", "2026-10-01")
     run(a, "done", GCM, "action-plan-adopted")
@@ -122,7 +94,7 @@ def test_the_index_is_rebuilt_from_the_files(tmp_path: Path) -> None:
 
 
 def test_journal_files_are_new_files_of_one_entry_per_line(tmp_path: Path) -> None:
-    a, _ = _shared(tmp_path)
+    a, _ = shared(tmp_path)
     for n in range(3):
         run(a, "update", GCM, "--status", "in-progress", "--note", f"step {n}")
     files = sorted((a / "journal").glob("*/*.jsonl"))
@@ -138,7 +110,7 @@ def test_journal_files_are_new_files_of_one_entry_per_line(tmp_path: Path) -> No
 
 
 def test_a_revision_made_with_revise_reaches_the_other_clone_once_with_its_reason(tmp_path: Path) -> None:
-    a, b = _shared(tmp_path)
+    a, b = shared(tmp_path)
     run(b, "status")  # b's index knows the old due date, so it notices the edit itself after the pull
     before = (a / "pledges" / f"{GCM}.yaml").read_text(encoding="utf-8")
     out = run(a, "revise", GCM, "--due", "2028", "--reason", "Action Plan extended", "--author", "Desk A").stdout

@@ -185,6 +185,7 @@ SHOW_KEYS = [
     ("indicators", "list, in file order, of `{id, title, kind, unit, direction, baseline, target, method, latest, readings, assessment}`; `baseline` and `target` are `{value, date, assumed, reason}` or `null`; `readings` lists `{date, value, source, note}` on or before today, oldest first; `latest` is the last of them or `null`; `assessment` is the indicator's assessment (the keys of `explain --json` without `formula`) or `null`"),
     ("updates", "the five latest status updates on or before today, newest first, each `{date, status, note, source, author}`"),
     ("path", "the pledge file name inside `pledges/`"),
+    ("snoozes", "the deadlines whose reminders are snoozed past today, each `{item_kind, item, until, reason, author, entered_at}` (see [snooze](#snooze))"),
 ]
 
 

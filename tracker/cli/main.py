@@ -16,7 +16,8 @@ from tracker.cli.app import App, TrackerGroup, refuse_undecodable
 COMMANDS = {
     "status": "pledges", "show": "pledges", "history": "pledges", "explain": "pledges", "timeline": "pledges",
     "validate": "pledges", "sync": "pledges", "init": "pledges",
-    "update": "record", "record": "record", "done": "record", "changes": "record", "correct": "record", "retract": "record", "revise": "record", "report": "reports",
+    "update": "record", "record": "record", "done": "record", "changes": "record", "correct": "record", "retract": "record",
+    "revise": "record", "snooze": "record", "report": "reports",
     "remind": "service", "outbox": "service", "run": "service", "backup": "service", "doctor": "service", "rebuild": "service",
     "export": "interop", "import": "interop",
 }

@@ -1,4 +1,4 @@
-"""Commands that record what happened: a reported status, an indicator reading, a milestone done."""
+"""Commands that record what happened: a reported status, an indicator reading, a milestone done; and a snoozed deadline."""
 
 from __future__ import annotations
 
@@ -244,3 +244,32 @@ def revise(app: App, pledge_id: str, milestone: str | None, indicator: str | Non
         click.echo(f"{pledge_id}: already {change[1]}; nothing changed")
     for r in revisions:
         click.echo(f"{pledge_id}: {r['item_kind']} {r['item_id']} {r['field']} {r['old']} -> {r['new']} (revision {r['entry_id']})")
+
+
+@click.command()
+@click.argument("pledge_id", metavar="ID")
+@click.option("--milestone", metavar="M", help="Snooze this milestone's reminders (default: the pledge's own due date).")
+@click.option("--until", "until_text", metavar="YYYY-MM-DD", help="The day reminders resume (required); today ends a snooze early.")
+@click.option("--reason", help="Why the reminders may wait (required: the history keeps it).")
+@today_option
+@global_options
+@pass_app
+def snooze(app: App, pledge_id: str, milestone: str | None, until_text: str | None, reason: str | None) -> None:
+    """Silence a deadline's reminders, escalations included, until a day; journaled with who and why."""
+    from tracker.pledges.days import parse_day
+    from tracker.store import snoozes
+
+    if until_text is None:
+        raise UsageError("--until: required: the day reminders resume (YYYY-MM-DD)")
+    try:
+        until = parse_day(until_text)
+    except ValueError as exc:
+        raise UsageError(f"--until: {exc}") from None
+    if until < app.today:
+        raise UsageError(f"--until: {until} is before today ({app.today}); give the day reminders resume")
+    why = (text_option(reason, "--reason") or "").strip()
+    if not why:
+        raise UsageError("--reason: required and not empty: say why the reminders may wait")
+    snoozes.add(app.db(), app.workspace.root, pledge_id, milestone, until, why, app.author, app.today)
+    what = f"{pledge_id} milestone {milestone}" if milestone else pledge_id
+    click.echo(f"Snoozed reminders for {what} until {until} ({why})" if until > app.today else f"Reminders for {what} resume today ({why})")

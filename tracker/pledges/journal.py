@@ -34,9 +34,10 @@ TYPES: dict[str, tuple[str, ...]] = {
     "done": ("milestone", "date"),
     "revision": ("item_kind", "item", "field", "old", "new", "date"),
     "retract": ("target", "reason"),
+    "snooze": ("item_kind", "item", "until", "reason"),
 }
 OPTIONAL = {"update": ("source", "corrects"), "reading": ("source", "note", "corrects"), "done": ("evidence", "corrects"),
-            "revision": ("reason",), "retract": ()}
+            "revision": ("reason",), "retract": (), "snooze": ()}
 
 
 def new_name(now: datetime) -> tuple[str, str]:
@@ -146,7 +147,27 @@ def _entry(line: str, defaults: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"a {kind} entry lacks {', '.join(missing)}")
     if not all(isinstance(entry[k], str) for k in ("id", "pledge", "entered_at")):
         raise ValueError("id, pledge and entered_at must be text")
+    if kind == "snooze":
+        _check_snooze(entry)
     return entry
+
+
+def _check_snooze(entry: dict[str, Any]) -> None:
+    """Refuse a snooze the index could not turn into a deadline key and a day."""
+    from tracker.pledges.days import parse_day
+
+    kind, item, until = entry["item_kind"], entry["item"], entry["until"]
+    if kind not in ("pledge", "milestone"):
+        raise ValueError(f"a snooze's item_kind must be pledge or milestone, not {kind!r}")
+    if not (item is None if kind == "pledge" else isinstance(item, str) and item):
+        raise ValueError("a snooze's item must be the milestone's id for a milestone, and null for the pledge")
+    try:
+        if not isinstance(until, str) or parse_day(until).isoformat() != until:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"a snooze's until must be a day YYYY-MM-DD, not {until!r}") from None
+    if not isinstance(entry["reason"], str):
+        raise ValueError("a snooze's reason must be text")
 
 
 def scan(folder: Path, states: dict[str, tuple[int, int]] | None = None) -> str:

@@ -166,6 +166,8 @@ def pledge_view(p: dict[str, Any]) -> RenderableType:
     head.append("   reported: " + (p["reported_status"] or "—"))
     for reason in p["health_reasons"]:
         head.append("\n  · " + inert(reason), style="dim")
+    for z in p["snoozes"]:
+        head.append("\n" + inert(f"reminders of {_snoozed(z)} snoozed until {z['until']}: {z['reason']}"), style="yellow")
     if p["summary"]:
         head.append("\n\n" + inert(p["summary"]))
     parts: list[RenderableType] = [head]
@@ -307,4 +309,11 @@ def detail(e: dict[str, Any]) -> str:
         return f"{'corrected' if e['replaced_by'] else 'retracted'} {e['target']}: {e['reason']}"
     if e["kind"] == "done":
         return f"milestone {e['milestone']} done" + (f" <{e['evidence']}>" if e["evidence"] else "")
+    if e["kind"] == "snooze":
+        return f"reminders of {_snoozed(e)} snoozed until {e['until']}: {e['reason']}"
     return f"{e['item_kind']} {e['item']} {e['field']}: {e['old']} → {e['new']}" + (f" ({e['reason']})" if e.get("reason") else "")
+
+
+def _snoozed(e: dict[str, Any]) -> str:
+    """Name a snoozed deadline: the pledge's due date, or a milestone."""
+    return f"milestone {e['item']}" if e["item_kind"] == "milestone" else "the due date"

@@ -31,6 +31,10 @@ INSERTS = {
     "revision": """INSERT OR IGNORE INTO revisions (pledge_id, item_kind, item_id, field, old, new, date, recorded_at, author,
                    reason, entry_id) SELECT :pledge, :item_kind, :item, :field, :old, :new, :date, :entered_at, :author, :reason, :id
                    WHERE EXISTS (SELECT 1 FROM pledges WHERE id = :pledge)""",
+    # The key is the reminders' own name for the deadline (see tracker/store/snoozes.py).
+    "snooze": """INSERT OR IGNORE INTO snoozes (entry_id, pledge_id, deadline_key, until, reason, author, entered_at)
+                 VALUES (:id, :pledge, CASE :item_kind WHEN 'milestone' THEN 'milestone:' || :pledge || '/' || :item
+                 ELSE 'pledge:' || :pledge END, :until, :reason, :author, :entered_at)""",
 }
 # One edit seen by several clones is one id, journaled by each. Whatever order the files come in, the index keeps the
 # entry that says who and why (written by `revise`), else the earliest seen: every clone shows the same revision.

@@ -269,3 +269,17 @@ def m0011_digests(db: Database) -> None:
         CREATE INDEX outbox_recipient ON outbox(recipient, kind, slot_date)
         """,
     )
+
+
+@migration("0012_snoozes")
+def m0012_snoozes(db: Database) -> None:
+    """Snoozed reminders, taken in from the journal: each names its deadline as the reminders do (`pledge:ID`,
+    `milestone:ID/MILESTONE`); the latest snooze of a deadline (by `entered_at`) is the one in force."""
+    db.execute("""CREATE TABLE snoozes (
+        entry_id TEXT PRIMARY KEY, pledge_id TEXT NOT NULL, deadline_key TEXT NOT NULL, until TEXT NOT NULL,
+        reason TEXT NOT NULL, author TEXT, entered_at TEXT NOT NULL)""")
+    db.execute("CREATE INDEX snoozes_deadline ON snoozes(deadline_key, entered_at)")
+    db.execute("CREATE INDEX snoozes_pledge ON snoozes(pledge_id)")
+    # A snooze ended early brings reminders back today: the next tick must plan again, not take the quiet path.
+    db.execute("CREATE TRIGGER snoozes_insert_tick AFTER INSERT ON snoozes BEGIN "
+               "UPDATE cache_state SET data_version = data_version + 1 WHERE id = 1; END")

@@ -78,7 +78,7 @@ def readings_of(db: Database, pledge_id: str, indicator_id: str, today: date) ->
 
 
 def history_rows(db: Database, pledge_id: str) -> list[dict[str, Any]]:
-    """Return updates, readings, completions and revisions of a pledge in time order."""
+    """Return updates, readings, completions, revisions and snoozes of a pledge in time order."""
     return rows(
         db,
         f"SELECT * FROM ({ENTRIES}) WHERE pledge_id = :p ORDER BY date, recorded_at, kind, id",
@@ -99,6 +99,9 @@ ENTRIES = """
     UNION ALL
     SELECT 'revision', pledge_id, date, recorded_at, item_kind || ':' || item_id || ':' || field, new, NULL, reason, NULL, old, id,
            author, entry_id FROM revisions
+    UNION ALL
+    SELECT 'snooze', pledge_id, substr(entered_at, 1, 10), entered_at, deadline_key, until, NULL, reason, NULL, NULL, rowid, author,
+           entry_id FROM snoozes
 """
 
 

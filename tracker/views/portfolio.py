@@ -14,7 +14,7 @@ from tracker import __version__
 from tracker.domain.evaluation import PledgeAssessment, assess_rows, milestone_progress, pledge_health, trend
 from tracker.domain.schedule import Deadline, Schedule, schedule, urgency_key
 from tracker.pledges.dates import FuzzyDate, parse_fuzzy
-from tracker.store import cache, core, queries
+from tracker.store import cache, core, queries, snoozes
 from tracker.store.db import Database
 from tracker.views.states import PledgeStatus, cache_row, deadline_rows, from_cached
 from tracker.workspace import Settings
@@ -123,6 +123,7 @@ def pledge_detail(db: Database, pledge_id: str, today: date, settings: Settings)
         "milestones": [_milestone_json(m, spec, today) for m in queries.milestone_rows(db, today, pledge_id)],
         "indicators": [_indicator_json(db, i, spec, state, today) for i in queries.indicator_rows(db, pledge_id)],
         "updates": queries.update_rows(db, pledge_id, today), "path": row["path"],
+        "snoozes": [{**_snoozed_item(s.pop("deadline_key")), **s} for s in snoozes.of_pledge(db, pledge_id, today)],
     }
 
 
@@ -193,14 +194,22 @@ def entry(r: dict[str, Any]) -> dict[str, Any]:
         event.update(milestone=r["item"], evidence=r["source"])
     elif r["kind"] == "retract":
         event.update(target=r["item"], reason=r["note"], replaced_by=r["value"])
+    elif r["kind"] == "snooze":
+        event.update(**_snoozed_item(r["item"]), until=r["value"], reason=r["note"])
     else:
         item_kind, item_id, field = r["item"].split(":", 2)
         event.update(item_kind=item_kind, item=item_id, field=field, old=r["old"], new=r["value"], reason=r["note"])
     return event
 
 
+def _snoozed_item(deadline_key: str) -> dict[str, str | None]:
+    """Return a snoozed deadline's key (`pledge:ID`, `milestone:ID/MILESTONE`) as the entry's item_kind and item."""
+    item_kind, _, rest = deadline_key.partition(":")
+    return {"item_kind": item_kind, "item": rest.partition("/")[2] or None}
+
+
 # Part of the fingerprint: change it whenever what a cached status holds, or how it is computed, changes.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 def fingerprint(settings: Settings) -> str:
