@@ -55,3 +55,9 @@ class WorkspaceError(TrackerError):
     """No workspace was found, or it is unusable."""
 
     exit_code = EXIT_ERROR
+
+
+class DeliveryError(TrackerError):
+    """A message could not be delivered (the rest of the command's work is kept)."""
+
+    exit_code = EXIT_DELIVERY

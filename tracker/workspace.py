@@ -28,12 +28,18 @@ class Settings:
     before_days: tuple[int, ...] = (90, 30, 7, 1, 0)
     overdue_every_days: int = 7
     escalate_after_days: int = 14
+    backoff_after_days: int = 28  # overdue repeats are weekly (overdue_every_days) up to here...
+    later_every_days: int = 30  # ...then on the monthly reminder days
+    escalate_every_days: int = 30
     thresholds: dict[str, float] = field(default_factory=dict)
     max_attempts: int = 5
     smtp: str | None = None
     sender: str | None = None  # the one host that sends reminders ([notify] sender); None: any host
     notify_urls: tuple[str, ...] = ()
     report_urls: tuple[str, ...] = ()
+    report_to: tuple[str, ...] = ()  # e-mail addresses that receive the weekly report itself
+    publish_dir: str | None = None
+    publish_base_url: str | None = None
     tick_minutes: int = 60
     weekly_day: str = "mon"
     weekly_time: str = "07:00"
@@ -208,15 +214,19 @@ def _settings_from(path: Path, data: dict[str, object]) -> Settings:
         before_days=tuple(sorted(set(before), reverse=True)),
         overdue_every_days=_int(path, reminders, "overdue_every_days", 7, "reminders.", low=1, high=365),
         escalate_after_days=_int(path, reminders, "escalate_after_days", 14, "reminders."),
+        backoff_after_days=_int(path, reminders, "backoff_after_days", 28, "reminders.", low=0, high=3650),
+        later_every_days=_int(path, reminders, "later_every_days", 30, "reminders.", low=1, high=365),
+        escalate_every_days=_int(path, reminders, "escalate_every_days", 30, "reminders.", low=1, high=365),
         thresholds=_thresholds(path, data.get("assessment", {})),
         max_attempts=_int(path, reminders, "max_attempts", 5, "reminders.", low=1, high=50),
         **_notify(path, _table(path, data, "notify")),
         **_daemon(path, _table(path, data, "daemon")),
+        **_publish(path, _table(path, data, "publish")),
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
     )
 
 
-KNOWN_KEYS = ("timezone", "due_soon_days", "reminders", "assessment", "notify", "daemon")
+KNOWN_KEYS = ("timezone", "due_soon_days", "reminders", "assessment", "notify", "daemon", "publish")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -244,7 +254,25 @@ def _notify(path: Path, table: dict[str, object]) -> dict[str, Any]:
     if sender is not None and (not isinstance(sender, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]{0,252}", sender)):
         raise WorkspaceError(f"{path.name}: notify.sender: expected a host name such as \"desk-server\", got {sender!r}")
     return {"smtp": smtp, "notify_urls": _strings(path, table, "urls"), "report_urls": _strings(path, table, "report_urls"),
-            "sender": sender}
+            "sender": sender, "report_to": _addresses(path, table)}
+
+
+def _addresses(path: Path, table: dict[str, object]) -> tuple[str, ...]:
+    value = table.get("report_to", [])
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    if not isinstance(value, list) or not all(isinstance(v, str) and re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", v) for v in value):
+        raise WorkspaceError(f"{path.name}: notify.report_to: expected a list of e-mail addresses such as \"team@example.org\"")
+    return tuple(value)
+
+
+def _publish(path: Path, table: dict[str, object]) -> dict[str, Any]:
+    folder, base = table.get("dir"), table.get("base_url")
+    if folder is not None and (not isinstance(folder, str) or not folder.strip()):
+        raise WorkspaceError(f"{path.name}: publish.dir: expected a folder such as \"site\"")
+    if base is not None and (not isinstance(base, str) or not re.fullmatch(r"https?://[^\s<>\"]+", base)):
+        raise WorkspaceError(f"{path.name}: publish.base_url: expected an http(s) URL such as \"https://example.org/pledges/\"")
+    return {"publish_dir": folder, "publish_base_url": base}
 
 
 def _daemon(path: Path, table: dict[str, object]) -> dict[str, Any]:

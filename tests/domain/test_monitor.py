@@ -14,12 +14,14 @@ def _watched(due: date = DUE, recipients: tuple[str, ...] = ("a@example.org", "b
 
 
 def test_an_old_overdue_deadline_plans_a_bounded_number_of_slots() -> None:
-    """Three years overdue: only slots back to the horizon (before days + two repeats) are considered, not 150 weeks."""
+    """Three years overdue: only slots back to the horizon (before days + two monthly repeats) are considered, not 150
+    weeks; the repeats have backed off to the monthly reminder days."""
     today = DUE + timedelta(days=3 * 365)
     found = slots(_watched(), today)
     assert len(found) <= 3 * 17
     newest = max(s.slot_date for s in found)
-    assert today - timedelta(days=7) < newest <= today
+    assert today - timedelta(days=30) < newest <= today
+    assert all(s.slot_date.toordinal() % 30 == 0 for s in found)
     assert {s.kind for s in found} == {"overdue", "escalation"}
 
 

@@ -116,7 +116,8 @@ def test_weekly_job_saves_once_a_week_and_tells_the_report_channels(workspace: P
         again = reporting.scheduled(db, ws, date(2026, 11, 30))
     finally:
         del os.environ["TRACKER_REPORT_URLS"]
-    assert [p.name for p in first] == ["2026-W48.md", "2026-W48.html", "2026-W48.json", "deadlines.ics"] and again == []
+    assert first is not None and again is None
+    assert [p.name for p in first.paths] == ["2026-W48.md", "2026-W48.html", "2026-W48.json", "deadlines.ics"]
     assert len(received) == 1 and "Weekly pledge report 2026-W48" in str(received[0]["title"])
 
 

@@ -30,12 +30,12 @@ def _hostile_title(root: Path) -> None:
 
 
 def test_save_writes_three_files(tracker: Tracker) -> None:
-    """--save writes <week>.md, .html and .json, and leaves no temporary file behind."""
+    """--save writes <week>.md, .html and .json and refreshes deadlines.ics, and leaves no temporary file behind."""
     _record_week(tracker)
     result = tracker("report", "weekly", "--week", "2026-W48", "--save", today="2026-11-27")
     assert result.exit_code == 0, result.stderr
     reports = tracker.root / "reports"
-    assert sorted(p.name for p in reports.iterdir()) == ["2026-W48.html", "2026-W48.json", "2026-W48.md"]
+    assert sorted(p.name for p in reports.iterdir()) == ["2026-W48.html", "2026-W48.json", "2026-W48.md", "deadlines.ics"]
     data = json.loads((reports / "2026-W48.json").read_text(encoding="utf-8"))
     assert data.keys() >= KEYS
     assert [u["pledge_id"] for u in data["changes"]["updates"]] == ["migrant-health-policy"]

@@ -20,21 +20,39 @@ def report() -> None:
 @report.command()
 @click.option("--week", metavar="YYYY-Www", help="ISO week such as 2026-W48 (default: the week of --today).")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text", show_default=True, help="Output format.")
-@click.option("--save", is_flag=True, help="Write reports/<week>.md, .html and .json atomically instead of printing.")
+@click.option("--save", is_flag=True, help="Write reports/<week>.md, .html and .json and reports/deadlines.ics atomically instead of printing.")
+@click.option("--send", is_flag=True, help="With --save: deliver the report to [notify] report_to and report_urls.")
 @global_options
 @today_option
 @pass_app
-def weekly(app: App, week: str | None, fmt: str, save: bool) -> None:
+def weekly(app: App, week: str | None, fmt: str, save: bool, send: bool) -> None:
     """What changed in an ISO week, what falls due next, reviews ahead, and every pledge's health and trend."""
     from tracker.service import weekly as reporting
 
     _refuse_future(week, app.today)
-    data = reporting.weekly(app.db(), app.workspace, app.today, week)
+    if send and not save:
+        raise UsageError("--send delivers the saved report: add --save")
     if save:
-        for path in reporting.save(data, app.workspace.reports_dir):
-            click.echo(f"saved {path}")
+        _publish(app, week, send)
         return
-    emit(data, fmt)
+    emit(reporting.weekly(app.db(), app.workspace, app.today, week), fmt)
+
+
+def _publish(app: App, week: str | None, send: bool) -> None:
+    from tracker.errors import DeliveryError
+    from tracker.service import weekly as reporting
+
+    if send and not (app.workspace.settings.report_to or app.workspace.settings.report_urls):
+        raise UsageError("--send: nobody to send to; list addresses in [notify] report_to (or report_urls) in tracker.toml")
+    published = reporting.publish_week(app.db(), app.workspace, app.today, week, send)
+    for path in published.paths:
+        click.echo(f"saved {path}")
+    for recipient, sent in published.deliveries:
+        if sent.state == "sent":
+            click.echo(f"sent to {recipient}")
+    failures = published.failures()
+    if failures:
+        raise DeliveryError(f"the report was saved but not delivered to {len(failures)} recipient(s): {'; '.join(failures)}")
 
 
 def _refuse_future(week: str | None, today: date) -> None:

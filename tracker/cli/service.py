@@ -31,7 +31,7 @@ def remind(app: App, dry_run: bool, as_json: bool) -> None:
     result = tick(db, app.workspace.settings, app.today, now=app.now, dry_run=dry_run)
     if as_json:
         emit_json(result.as_json())
-    elif not (dry_run or result.sent or result.failed or result.dead or result.skipped):
+    elif not (dry_run or result.sent or result.failed or result.dead or result.unknown or result.skipped):
         click.echo(tick_summary(result.as_json()))  # nothing to list: no need for Rich
     else:
         from tracker.render.outbox import tick_text
@@ -41,12 +41,12 @@ def remind(app: App, dry_run: bool, as_json: bool) -> None:
         click.echo(f"error: {problem}", err=True)
     if app.file_problems:
         raise click.exceptions.Exit(EXIT_INVALID_FILES)
-    if result.failed or result.dead:
+    if result.failed or result.dead or result.unknown:
         raise click.exceptions.Exit(EXIT_DELIVERY)
 
 
 @click.group(invoke_without_command=True)
-@click.option("--status", "only", type=click.Choice(["pending", "sending", "sent", "failed", "dead", "superseded"]), help="Only entries in this state.")
+@click.option("--status", "only", type=click.Choice(["pending", "sending", "sent", "failed", "dead", "unknown", "superseded"]), help="Only entries in this state.")
 @json_option
 @global_options
 @today_option

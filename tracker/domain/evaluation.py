@@ -118,6 +118,6 @@ def trend(indicator_id: str, assessment: Assessment, label: dict[str, Any]) -> d
         "indicator_id": indicator_id, **label, "verdict": assessment.verdict, "method": assessment.method,
         "ratio": None if assessment.ratio is None else round(assessment.ratio, 4),
         "progress": None if assessment.progress is None else round(assessment.progress, 4),
-        "latest": assessment.inputs.get("latest"), "projected": assessment.projected.isoformat() if assessment.projected else None,
+        "latest": assessment.inputs.get("latest"), "target": assessment.inputs.get("target"), "projected": assessment.projected.isoformat() if assessment.projected else None,
         "reasons": assessment.reasons,
     }

@@ -15,11 +15,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Rules:
-    """Lead times: days before, the day itself (0), then every N days while overdue; escalation after M days."""
+    """Lead times: days before, the day itself (0), then every N days while overdue, backing off to the monthly
+    reminder days; escalation after M days, then at most every K days."""
 
     before_days: tuple[int, ...] = (90, 30, 7, 1, 0)
     overdue_every_days: int = 7
     escalate_after_days: int = 14
+    backoff_after_days: int = 28
+    later_every_days: int = 30
+    escalate_every_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -63,12 +67,14 @@ def rules_for(settings: Settings, override: dict[str, Any] | None) -> Rules:
     before = own.get("before_days") or settings.before_days
     escalate = own.get("escalate_after_days")
     return Rules(tuple(sorted(set(before), reverse=True)), int(own.get("overdue_every_days") or settings.overdue_every_days),
-                 int(escalate) if escalate is not None else settings.escalate_after_days)
+                 int(escalate) if escalate is not None else settings.escalate_after_days, settings.backoff_after_days,
+                 settings.later_every_days, settings.escalate_every_days)
 
 
 def horizon(rules: Rules, today: date) -> date:
     """Return the oldest slot day a tick still considers: slots before it belong to a past nobody monitored."""
-    return today - timedelta(days=max(rules.before_days, default=0) + 2 * rules.overdue_every_days)
+    widest = max(rules.overdue_every_days, rules.later_every_days, rules.escalate_every_days)
+    return today - timedelta(days=max(rules.before_days, default=0) + 2 * widest)
 
 
 def slots(watched: Watched, today: date) -> list[Slot]:
@@ -88,25 +94,53 @@ def slots(watched: Watched, today: date) -> list[Slot]:
 
 
 def _overdue(watched: Watched, today: date) -> list[Slot]:
-    rules, found = watched.rules, []
-    every = rules.overdue_every_days
-    skipped = max(0, (horizon(rules, today) - watched.date).days // every)
-    late = every * max(1, skipped)
-    while watched.date + timedelta(days=late) <= today:
-        day = watched.date + timedelta(days=late)
-        found += [Slot(watched, -late, day, r, "overdue") for r in watched.recipients]
-        if late >= rules.escalate_after_days:
-            found += [Slot(watched, -late, day, r, "escalation") for r in watched.escalation if r not in watched.recipients]
-        late += every
+    """Return the overdue repeats (weekly at first, then on the monthly reminder days) and the escalations."""
+    found = [Slot(watched, -late, watched.date + timedelta(days=late), r, "overdue")
+             for late in _overdue_days(watched.rules, watched.date, today) for r in watched.recipients]
+    escalation = [r for r in watched.escalation if r not in watched.recipients]
+    if escalation:
+        found += [Slot(watched, -late, watched.date + timedelta(days=late), r, "escalation")
+                  for late in _escalation_days(watched.rules, watched.date, today) for r in escalation]
     return found
 
 
-def plan(watched: list[Watched], today: date, known: dict[str, str]) -> list[tuple[Slot, str]]:
-    """Return new slots to record, each 'pending' or 'superseded'.
+def _overdue_days(rules: Rules, due: date, today: date) -> list[int]:
+    oldest, found = horizon(rules, today), []
+    every, late = rules.overdue_every_days, rules.overdue_every_days
+    while late <= rules.backoff_after_days and due + timedelta(days=late) <= today:
+        if due + timedelta(days=late) >= oldest:
+            found.append(late)
+        late += every
+    # Later repeats fall on days shared by every deadline, so a contact's long-overdue items arrive together.
+    last_weekly = late - every
+    first = max(due + timedelta(days=last_weekly + max(1, rules.later_every_days // 2)), oldest)
+    found += [(day - due).days for day in grid_days(first, today, rules.later_every_days)]
+    return found
+
+
+def _escalation_days(rules: Rules, due: date, today: date) -> list[int]:
+    threshold = max(rules.escalate_after_days, 1)
+    if due + timedelta(days=threshold) > today:
+        return []
+    found = [threshold] if due + timedelta(days=threshold) >= horizon(rules, today) else []
+    first = max(due + timedelta(days=threshold + rules.escalate_every_days), horizon(rules, today))
+    return found + [(day - due).days for day in grid_days(first, today, rules.escalate_every_days)]
+
+
+def grid_days(first: date, last: date, every: int) -> list[date]:
+    """Return the days from `first` to `last` whose day number is a multiple of `every` (the shared repeat days)."""
+    start = first.toordinal() + (-first.toordinal()) % every
+    return [date.fromordinal(n) for n in range(start, last.toordinal() + 1, every)]
+
+
+def plan(watched: list[Watched], today: date, known: dict[str, str], escalated: dict[str, str] | None = None) -> list[tuple[Slot, str]]:
+    """Return new slots to record, each 'pending', 'superseded' or 'held'.
 
     `known` maps the dedupe keys already in the outbox to their slot dates. Per deadline and recipient only the
-    most recent slot is sent; older ones that were never planned (the machine was off) are recorded as superseded,
-    so a catch-up sends one reminder, not a burst.
+    most recent slot is sent; older ones that were never planned (the machine was off) are superseded, so a
+    catch-up sends one reminder, not a burst. `escalated` maps escalation contacts to the last day an escalation
+    was planned for them (updated in place): they hear at most once a week, so a newer escalation is held until
+    then (it is planned on a later day, when it is still the most recent).
     """
     groups: dict[tuple[str, str, str], list[Slot]] = defaultdict(list)
     latest_known: dict[tuple[str, str, str], str] = {}
@@ -117,13 +151,27 @@ def plan(watched: list[Watched], today: date, known: dict[str, str]) -> list[tup
                 latest_known[group] = max(latest_known.get(group, ""), known[slot.dedupe_key])
             else:
                 groups[group].append(slot)
+    last = escalated if escalated is not None else {}
     decided = []
     for group, fresh in groups.items():
         newest = max(fresh, key=lambda s: (s.slot_date, -s.lead_days))
         for slot in fresh:
             sendable = slot is newest and slot.slot_date.isoformat() > latest_known.get(group, "")
+            if sendable and slot.kind == "escalation":
+                sendable = _may_escalate(last, slot.recipient, today)
+                decided.append((slot, "pending" if sendable else "held"))
+                continue
             decided.append((slot, "pending" if sendable else "superseded"))
     return decided
+
+
+def _may_escalate(last: dict[str, str], recipient: str, today: date) -> bool:
+    """Return whether an escalation contact may hear today (and note that they will)."""
+    before = last.get(recipient)
+    if before is not None and before != today.isoformat() and date.fromisoformat(before) > today - timedelta(days=7):
+        return False
+    last[recipient] = today.isoformat()
+    return True
 
 
 @dataclass(frozen=True)
@@ -140,7 +188,8 @@ def worsened(before: Seen | None, now: Seen) -> list[str]:
     if before is None:
         return []
     changes = []
-    if before.assessed in RANK and now.assessed in RANK and RANK[now.assessed] < RANK[before.assessed]:
+    if now.assessed in RANK and (RANK[now.assessed] < RANK[before.assessed] if before.assessed in RANK
+                                 else RANK[now.assessed] <= RANK["off-track"]):  # first data, and it is bad
         changes.append(f"indicators went from {before.assessed} to {now.assessed}")
     if now.discrepancy and not before.discrepancy:
         changes.append("reported and assessed status now contradict each other")

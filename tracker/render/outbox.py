@@ -31,12 +31,13 @@ def tick_text(result: dict[str, Any], summary: str, dry_run: bool) -> Renderable
         lines = [_line(e, "would", "cyan") for e in result["would_send"]]
         return Group(*lines, Text(f"dry run: {plural(len(lines), 'message')} would go out; nothing was recorded or sent", style="dim"))
     lines = [_line(e, "sent", "green") for e in result["sent"]] + [_line(e, "failed", "yellow") for e in result["failed"]]
-    lines += [_line(e, "dead", "bold red") for e in result["dead"]] + [_line(e, "skipped", "dim") for e in result["skipped"]]
+    lines += [_line(e, "dead", "bold red") for e in result["dead"]] + [_line(e, "unknown", "bold yellow") for e in result.get("unknown", [])]
+    lines += [_line(e, "skipped", "dim") for e in result["skipped"]]
     return Group(*lines, Text(summary, style="dim"))
 
 
 COLUMN_GAP = 2  # with collapsed padding: one space of padding and the invisible rule
-STATUS_ORDER = ("pending", "sending", "failed", "dead", "sent", "superseded")
+STATUS_ORDER = ("pending", "sending", "failed", "dead", "unknown", "sent", "superseded")
 
 
 def next_attempt(entry: dict[str, Any], zone: tzinfo) -> str:

@@ -16,5 +16,8 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
 
 def tick_summary(result: dict[str, Any]) -> str:
     """Return the one-line count of what a tick did, from its `remind --json` shape."""
-    return (f"{len(result['sent'])} sent, {len(result['failed'])} failed (will retry), {len(result['dead'])} dead, "
-            f"{result['planned']} planned, {result['superseded']} superseded, {plural(result['alerts'], 'progress alert')}")
+    messages = f" in {plural(result['messages'], 'message')}" if result.get("messages") else ""
+    unknown = f", {len(result['unknown'])} unknown (not re-sent)" if result.get("unknown") else ""
+    held = f", {result['held']} held (escalations: once a week)" if result.get("held") else ""
+    return (f"{len(result['sent'])} sent{messages}, {len(result['failed'])} failed (will retry), {len(result['dead'])} dead{unknown}, "
+            f"{result['planned']} planned, {result['superseded']} superseded{held}, {plural(result['alerts'], 'progress alert')}")

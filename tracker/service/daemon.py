@@ -12,12 +12,16 @@ import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from tracker.errors import TrackerError
 from tracker.store import core
 from tracker.store import outbox as store_outbox
 from tracker.store.db import Database
 from tracker.workspace import Workspace
+
+if TYPE_CHECKING:
+    from tracker.service.weekly import Published
 
 log = logging.getLogger("tracker.run")
 
@@ -66,8 +70,7 @@ def tick_job(workspace: Workspace, today_arg: str | None, problems: FileProblems
         log.info("tick: %d sent, %d failed, %d dead, %d planned, %d superseded, %d alerts", len(result.sent), len(result.failed),
                  len(result.dead), result.planned, result.superseded, result.alerts)
         if reporting.due_for_weekly(local, workspace.settings.weekly_day, workspace.settings.weekly_time):
-            for path in reporting.scheduled(db, workspace, local.date()):
-                log.info("weekly report saved: %s", path)
+            _log_published(reporting.scheduled(db, workspace, local.date()))
         store_outbox.beat(db, "daemon", core.utc_now(), local.date(), "tick")
 
 
@@ -77,8 +80,16 @@ def weekly_job(workspace: Workspace, today_arg: str | None, problems: FileProble
 
     local = workspace.now(today_arg)
     with _logged("weekly-report"), _synced(workspace, local, problems) as db:
-        for path in reporting.scheduled(db, workspace, local.date()):
-            log.info("weekly report saved: %s", path)
+        _log_published(reporting.scheduled(db, workspace, local.date()))
+
+
+def _log_published(published: Published | None) -> None:
+    if published is None:
+        return
+    for path in published.paths:
+        log.info("weekly report saved: %s", path)
+    log.info("weekly report %s delivered to %d of %d recipients", published.week,
+             len(published.deliveries) - len(published.failures()), len(published.deliveries))
 
 
 @contextlib.contextmanager

@@ -1,4 +1,4 @@
-"""Compose reminder messages and deliver them through Apprise (e-mail over SMTP, chat and webhook URLs).
+"""Deliver messages: e-mail through smtplib (service.mail), chat and webhook URLs through Apprise.
 
 Secrets live only in tracker.toml or the environment: the outbox stores a recipient's address or a channel's label,
 never a URL with credentials, and error texts are scrubbed of them before they are stored or printed.
@@ -69,29 +69,50 @@ def not_the_sender(settings: Settings) -> str | None:
             "nothing was planned or sent here; reminders go out from one host only, so nobody hears twice")
 
 
-def _email_url(smtp: str, recipient: str) -> str:
-    from urllib.parse import quote
+@dataclass(frozen=True)
+class Sent:
+    """How a send ended: 'sent', 'failed' (retry), 'dead' (refused for good) or 'unknown' (maybe delivered)."""
 
-    joiner = "&" if "?" in smtp else "?"
-    return f"{smtp}{joiner}to={quote(recipient, safe='@')}"
+    state: str
+    reply: str | None = None
 
 
-def send(channels: Channels, recipient: str, subject: str, body: str) -> str | None:
-    """Deliver one message; return None on success or a scrubbed one-line error."""
-    import apprise
-
+def send_message(channels: Channels, recipient: str, subject: str, text: str, html: str, message_id: str,
+                 attachments: tuple[tuple[str, str, bytes], ...] = ()) -> Sent:
+    """Deliver one message: e-mail through smtplib (text and HTML parts), a workspace channel through Apprise (text)."""
     if recipient.startswith("channel:"):
         url = channels.urls.get(recipient) or channels.report_urls.get(recipient)
         if url is None:
-            return f"{recipient} is no longer configured"
-    elif channels.smtp:
-        url = _email_url(channels.smtp, recipient)
-    else:
-        return f"no SMTP server configured for e-mail ({SMTP_ENV} or [notify] smtp in tracker.toml)"
-    return _deliver(apprise, url, subject, body, channels)
+            return Sent("dead", f"{recipient} is no longer configured")
+        error = _apprise(url, subject, text, channels)
+        return Sent("sent") if error is None else Sent("failed", error)
+    if not channels.smtp:
+        return Sent("failed", f"no SMTP server configured for e-mail ({SMTP_ENV} or [notify] smtp in tracker.toml)")
+    from tracker.service import mail
+
+    try:
+        server = mail.parse_smtp_url(channels.smtp)
+    except ValueError as exc:
+        return Sent("failed", channels.scrub(str(exc)))
+    message = mail.build_message(sender=server.sender, to=recipient, subject=subject, text=text, html=html or None,
+                                 message_id=message_id, attachments=attachments)
+    outcome = mail.deliver(server, message, recipient)
+    return Sent(outcome.state, channels.scrub(outcome.reply) if outcome.reply else None)
 
 
-def _deliver(apprise: Any, url: str, subject: str, body: str, channels: Channels) -> str | None:
+def send(channels: Channels, recipient: str, subject: str, body: str) -> str | None:
+    """Deliver one plain-text message; return None on success or a scrubbed one-line error."""
+    import hashlib
+
+    digest = hashlib.sha256(repr((recipient, subject, body)).encode()).hexdigest()[:24]
+    result = send_message(channels, recipient, subject, body, "", f"note.{digest}")
+    return None if result.state == "sent" else result.reply or result.state
+
+
+def _apprise(url: str, subject: str, body: str, channels: Channels) -> str | None:
+    import apprise as module
+
+    apprise: Any = module  # its LogCapture is untyped
     sender = apprise.Apprise()
     if not sender.add(url):
         return channels.scrub(f"not a notification URL Apprise understands: {url}")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tracker.domain.statuses import HEALTH
 from tracker.errors import UsageError
 from tracker.render.report import json_chunks, render
 from tracker.store.db import Database
 from tracker.views.report import build_weekly, week_of
 from tracker.workspace import Workspace
+
+if TYPE_CHECKING:
+    from tracker.service.notify import Sent
 
 
 def weekly(db: Database, workspace: Workspace, today: date, week: str | None) -> dict[str, Any]:
@@ -41,8 +45,51 @@ def save(data: dict[str, Any], folder: Path) -> list[Path]:
     return paths
 
 
-def scheduled(db: Database, workspace: Workspace, today: date, force: bool = False) -> list[Path]:
-    """Save, once, the weekly report of the last complete ISO week (the one before the week holding `today`).
+def publish_week(db: Database, workspace: Workspace, today: date, week: str | None, send: bool) -> Published:
+    """Save the week's report (md, html, json), refresh reports/deadlines.ics, and with `send` deliver the report to
+    `[notify] report_to` and `report_urls`: what `report weekly --save [--send]` and the daemon's weekly job do."""
+    from tracker.interop.calendar import write_deadlines_ics
+
+    data = weekly(db, workspace, today, week)
+    paths = save(data, workspace.reports_dir)
+    paths.append(write_deadlines_ics(db, workspace, today))
+    return Published(data["week"], paths, deliver_report(data, workspace, paths[1]) if send else [])
+
+
+@dataclass
+class Published:
+    """What publishing a week did: the files written and, per recipient, how delivery ended."""
+
+    week: str
+    paths: list[Path]
+    deliveries: list[tuple[str, Sent]] = field(default_factory=list)
+
+    def failures(self) -> list[str]:
+        """Return one line per recipient the report did not reach."""
+        return [f"{who}: {sent.state}: {sent.reply or ''}".rstrip(": ") for who, sent in self.deliveries if sent.state != "sent"]
+
+
+def deliver_report(data: dict[str, Any], workspace: Workspace, html_path: Path) -> list[tuple[str, Sent]]:
+    """Send the report itself: the summary in the body with the HTML report attached (e-mail), the summary (channels)."""
+    from tracker.render import report_mail
+    from tracker.service.notify import Channels, send_message
+
+    settings = workspace.settings
+    channels = Channels.from_settings(settings)
+    base = settings.publish_base_url
+    pairs = report_mail.fields(data, html_path.name, base)
+    subject, text, html = report_mail.subject(data), report_mail.text(pairs), report_mail.html(pairs)
+    attachment = ((html_path.name, "text/html", html_path.read_bytes()),)
+    done = []
+    for recipient in (*settings.report_to, *channels.report_urls):
+        message_id = f"report.{data['week']}.{hashlib.sha256(recipient.encode()).hexdigest()[:16]}"
+        files = attachment if not recipient.startswith("channel:") else ()
+        done.append((recipient, send_message(channels, recipient, subject, text, html, message_id, files)))
+    return done
+
+
+def scheduled(db: Database, workspace: Workspace, today: date, force: bool = False) -> Published | None:
+    """Publish, once, the weekly report of the last complete ISO week (the one before the week holding `today`).
 
     Whatever day the run comes (a daemon started on a Tuesday catching up), the week it saves and records as done
     has ended: a partial week is never recorded, so it is saved in full once it is over.
@@ -52,15 +99,14 @@ def scheduled(db: Database, workspace: Workspace, today: date, force: bool = Fal
 
     week = week_of(today - timedelta(days=today.weekday() + 1))  # the Sunday before this week
     if store_outbox.report_run(db, week) and not force:
-        return []
-    data = weekly(db, workspace, today, week)
-    paths = save(data, workspace.reports_dir)
-    from tracker.interop.calendar import write_deadlines_ics
+        return None
+    published = publish_week(db, workspace, today, week, send=True)
+    store_outbox.record_report_run(db, week, core.utc_now(), today, [str(p) for p in published.paths])
+    for line in published.failures():
+        import logging
 
-    paths.append(write_deadlines_ics(db, workspace, today))
-    store_outbox.record_report_run(db, week, core.utc_now(), today, [str(p) for p in paths])
-    _announce(data, workspace, paths)
-    return paths
+        logging.getLogger("tracker").warning("weekly report not delivered to %s", line)
+    return published
 
 
 def due_for_weekly(now_local: datetime, weekday: str, at: str) -> bool:
@@ -70,20 +116,3 @@ def due_for_weekly(now_local: datetime, weekday: str, at: str) -> bool:
     hour, minute = (int(x) for x in at.split(":"))
     slot = (now_local - timedelta(days=now_local.weekday() - DAYS.index(weekday))).replace(hour=hour, minute=minute, second=0, microsecond=0)
     return now_local >= slot
-
-
-def _announce(data: dict[str, Any], workspace: Workspace, paths: list[Path]) -> None:
-    from tracker.service.notify import Channels, send
-
-    channels = Channels.from_settings(workspace.settings)
-    summary = data["summary"]
-    health = ", ".join(f"{summary['by_health'][h]} {h}" for h in HEALTH if summary["by_health"].get(h))
-    body = (f"Weekly pledge report {data['week']} ({data['from']} to {data['to']}): {summary['pledges']} pledges — {health}; "
-            f"{summary['discrepancies']} with a discrepancy; {len(data['changes']['newly_overdue'])} newly overdue.\n"
-            + "\n".join(f"Saved: {p}" for p in paths) + "\n")
-    for label in channels.report_urls:
-        error = send(channels, label, f"[tracker] Weekly pledge report {data['week']}", body)
-        if error:
-            import logging
-
-            logging.getLogger("tracker").warning("weekly report not delivered to %s: %s", label, error)

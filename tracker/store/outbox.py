@@ -45,23 +45,28 @@ def insert_outbox(db: Database, entries: list[dict[str, Any]]) -> int:
         return int(db.conn.total_changes - before)
 
 
-def claim(db: Database, owner: str, now: str, lease_until: str, limit: int = 200) -> list[dict[str, Any]]:
-    """Lease the entries ready to send: pending, failed and due for retry, or leased by a process that is gone."""
+def ready_rows(db: Database, now: str, limit: int = 5000) -> list[dict[str, Any]]:
+    """Return outbox entries that may be sent now, oldest first: pending, failed and due for retry, or 'sending' under
+    a lease that ran out or whose holder is gone. Nothing is claimed: `claim` takes one recipient's at a time."""
+    found = rows(
+        db,
+        f"""SELECT * FROM (SELECT * FROM outbox WHERE {SENDABLE} ORDER BY slot_date, id LIMIT :limit)
+           UNION ALL SELECT * FROM (SELECT * FROM outbox WHERE status = 'sending' ORDER BY slot_date, id LIMIT :limit)""",
+        {"now": now, "limit": limit},
+    )
+    return [r for r in found if r["status"] != "sending" or r["lease_until"] < now or not lease_holder_alive(r["lease_owner"])]
+
+
+def claim(db: Database, owner: str, now: str, lease_until: str, ids: list[int]) -> list[dict[str, Any]]:
+    """Lease those of these entries that are still ready to send (another tick may have taken some since they were
+    read) and return them; this is the check made just before each message goes out."""
     with write_txn(db):
-        # At most `limit` of each kind is read: a first tick over a large portfolio can leave tens of thousands pending.
-        ready = rows(
-            db,
-            f"""SELECT * FROM (SELECT * FROM outbox WHERE {SENDABLE} ORDER BY slot_date, id LIMIT :limit)
-               UNION ALL SELECT * FROM (SELECT * FROM outbox WHERE status = 'sending' ORDER BY slot_date, id LIMIT :limit)""",
-            {"now": now, "limit": limit},
-        )
-        ready = [r for r in ready if r["status"] != "sending" or r["lease_until"] < now or not lease_holder_alive(r["lease_owner"])]
-        ready = sorted(ready, key=lambda r: (r["slot_date"], r["id"]))[:limit]
+        found = rows(db, f"SELECT * FROM outbox WHERE id IN (SELECT value FROM json_each(:ids)) AND ({SENDABLE} OR status = 'sending')",
+                     {"ids": json.dumps(ids), "now": now})
+        ready = [r for r in found if r["status"] != "sending" or r["lease_until"] < now or not lease_holder_alive(r["lease_owner"])]
         for row in ready:
-            db.execute(
-                "UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?",
-                [owner, lease_until, row["id"]],
-            )
+            db.execute("UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?",
+                       [owner, lease_until, row["id"]])
             row["attempts"] += 1
     return ready
 
@@ -91,15 +96,35 @@ def lease_holder_alive(owner: str | None) -> bool:
     return True
 
 
-def finish(db: Database, outbox_id: int, owner: str, changes: dict[str, Any]) -> bool:
-    """Record the outcome of a send, only if this process still holds the lease; return whether it did."""
+def finish(db: Database, outbox_ids: list[int], owner: str, changes: dict[str, Any]) -> int:
+    """Record the outcome of a send for these entries, only those this process still holds; return how many."""
     sets = ", ".join(f"{k} = :{k}" for k in changes)
     with write_txn(db):
         cursor = db.execute(
-            f"UPDATE outbox SET {sets}, lease_owner = NULL, lease_until = NULL WHERE id = :id AND lease_owner = :owner",
-            {**changes, "id": outbox_id, "owner": owner},
+            f"""UPDATE outbox SET {sets}, lease_owner = NULL, lease_until = NULL
+                WHERE id IN (SELECT value FROM json_each(:ids)) AND lease_owner = :owner""",
+            {**changes, "ids": json.dumps(outbox_ids), "owner": owner},
         )
-        return bool(cursor.rowcount)
+        return int(cursor.rowcount)
+
+
+def last_escalations(db: Database) -> dict[str, str]:
+    """Return per escalation contact the last day an escalation was planned for them (to go out that day)."""
+    found = db.execute("SELECT recipient, max(planned_on) FROM outbox WHERE kind = 'escalation' AND status != 'superseded' GROUP BY recipient")
+    return dict(found.fetchall())
+
+
+def last_updates(db: Database, pledge_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Return the latest status update of each of these pledges: status, date, author."""
+    found = rows(
+        db,
+        """SELECT pledge_id, status, date, author FROM (
+               SELECT pledge_id, status, date, author, row_number() OVER (PARTITION BY pledge_id ORDER BY date DESC, recorded_at DESC, id DESC) AS n
+               FROM status_updates WHERE pledge_id IN (SELECT value FROM json_each(?)))
+           WHERE n = 1""",
+        [json.dumps(pledge_ids)],
+    )
+    return {r["pledge_id"]: r for r in found}
 
 
 def outbox_rows(db: Database, status: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
@@ -119,14 +144,18 @@ def outbox_counts(db: Database) -> dict[str, int]:
 
 
 def retry(db: Database, outbox_id: int) -> None:
-    """Put a dead (or failed) entry back in the queue."""
+    """Put a dead, failed or unknown entry back in the queue (an unknown one may then arrive twice)."""
     with write_txn(db):
         found = rows(db, "SELECT status FROM outbox WHERE id = ?", [outbox_id])
         if not found:
             raise UnknownError(f"no outbox entry {outbox_id}; `tracker outbox` lists them")
-        if found[0]["status"] not in ("dead", "failed"):
-            raise ConflictError(f"outbox entry {outbox_id} is {found[0]['status']}; only dead or failed entries can be retried")
-        db.execute("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, note = 'retried by hand' WHERE id = ?", [outbox_id])
+        if found[0]["status"] not in ("dead", "failed", "unknown"):
+            raise ConflictError(f"outbox entry {outbox_id} is {found[0]['status']}; only dead, failed or unknown entries can be retried")
+        # The items of a digest went out together, so they are retried together.
+        db.execute("""UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, note = 'retried by hand'
+                      WHERE status IN ('dead', 'failed', 'unknown')
+                        AND (id = :id OR digest = (SELECT digest FROM outbox WHERE id = :id AND digest IS NOT NULL))""",
+                   {"id": outbox_id})
 
 
 def watch_rows(db: Database) -> dict[str, tuple[str, bool, bool]]:

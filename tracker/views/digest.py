@@ -1,0 +1,240 @@
+"""One message per recipient: the items of a tick as plain data, most urgent first, with a subject that sums them up."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tracker.views.states import PledgeStatus
+
+# Pledges listed under one review reminder: a workspace channel hears about every pledge examined there.
+REVIEW_LIST_LIMIT = 25
+# Days without an update after which a pledge is said to miss one (when it has no reporting rhythm of its own).
+QUIET_DAYS = 90
+Field = tuple[str, str]
+
+
+@dataclass
+class Item:
+    """One thing the reader must know: a deadline, an escalation, a review with their pledges, a progress alert."""
+
+    kind: str
+    headline: str
+    days: int | None
+    fields: list[Field] = field(default_factory=list)
+    why: str | None = None
+    pledges: list[list[Field]] = field(default_factory=list)
+    more_pledges: int = 0
+    commands: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Digest:
+    """Everything due for one recipient in one tick."""
+
+    recipient: str
+    subject: str
+    items: list[Item]
+
+
+@dataclass
+class Facts:
+    """What the items of a tick are built from, fetched once for every digest of the tick."""
+
+    today: date
+    states: dict[str, PledgeStatus]
+    people: dict[str, dict[str, Any]]
+    last_updates: dict[str, dict[str, Any]]
+    review_pledges: dict[str, dict[str, list[str]]]  # review deadline key -> recipient -> pledge ids examined there
+
+
+def build(recipient: str, rows: list[dict[str, Any]], facts: Facts) -> Digest:
+    """Return the digest of one recipient's outbox rows."""
+    items = [_item(row, recipient, facts) for row in rows]
+    items.sort(key=_urgency)
+    return Digest(recipient, subject(items), items)
+
+
+def _urgency(item: Item) -> tuple[int, int]:
+    if item.kind == "progress":
+        return 2, 0
+    late = item.days is not None and item.days < 0
+    return (0 if late or item.kind == "escalation" else 1), item.days if item.days is not None else 0
+
+
+def subject(items: list[Item]) -> str:
+    """Return the subject that sums up a digest: 'IMRF 2026 in 30 days · 2 overdue · 1 turned off-track'."""
+    if len(items) == 1:
+        return f"[tracker] {items[0].headline}"
+    parts = [item.headline for item in items if item.kind == "review"]
+    deadlines = [i for i in items if i.kind not in ("review", "progress", "escalation")]
+    coming = [i for i in deadlines if (i.days or 0) >= 0]
+    if len(coming) == 1:
+        parts.append(coming[0].headline)
+    elif coming:
+        parts.append(f"{len(coming)} deadlines, the first {_when(min(i.days or 0 for i in coming))}")
+    late = len(deadlines) - len(coming)
+    escalated = sum(i.kind == "escalation" for i in items)
+    parts += [text for n, text in ((late, f"{late} overdue"), (escalated, f"{escalated} escalated to you")) if n]
+    progress = [i for i in items if i.kind == "progress"]
+    worse = sum("off-track" in i.headline or "regressing" in i.headline for i in progress)
+    if worse:
+        parts.append(f"{worse} turned off-track")
+    if len(progress) > worse:
+        parts.append(f"{len(progress) - worse} progress alert{'s' if len(progress) - worse > 1 else ''}")
+    return "[tracker] " + " · ".join(parts)
+
+
+def _when(days: int) -> str:
+    if days == 0:
+        return "due today"
+    count = f"{abs(days)} day{'' if abs(days) == 1 else 's'}"
+    return f"in {count}" if days > 0 else f"overdue by {count}"
+
+
+def _item(row: dict[str, Any], recipient: str, facts: Facts) -> Item:
+    if row["kind"] == "progress":
+        return _progress(row, facts)
+    due = date.fromisoformat(row["deadline_date"])
+    days = (due - facts.today).days
+    if row["deadline_key"].startswith("review:"):
+        return _review(row, recipient, days, facts)
+    state = facts.states.get(row["pledge_id"] or "")
+    title = state.row["title"] if state else row["pledge_id"]
+    kind = "overdue" if days < 0 and row["kind"] in ("due", "before") else row["kind"]  # sent late, after a catch-up
+    item = Item(kind, headline(row["what"], title, days), days,
+                [("What", row["what"]), ("When", _due_text(row)), ("Days left", _days_text(days))])
+    if state is not None:
+        item.fields[1:1] = [("Pledge", f"{state.row['title']} ({state.id})"), ("Owner", state.row["owner"])]
+        item.fields += _state_fields(state, facts)
+        item.commands = _commands(state.id, row["deadline_key"])
+    if row["kind"] == "escalation":
+        contacts = ", ".join(facts.people.get(row["pledge_id"] or "", {}).get("contacts", [])) or "nobody (no contacts listed)"
+        item.why = (f"You receive this as escalation contact for {title}, overdue by {-days} day{'' if days == -1 else 's'}; "
+                    f"its contact is {contacts}.")
+    return item
+
+
+def headline(what: str, title: str | None, days: int) -> str:
+    """Return one deadline item's line: what, for which pledge, and how soon ('pledge due — X: due in 7 days')."""
+    when = "due today" if days == 0 else f"due {_when(days)}" if days > 0 else _when(days)
+    return " ".join(f"{what}{f' — {title}' if title else ''}: {when}".split())
+
+
+def _due_text(row: dict[str, Any]) -> str:
+    if row["precision"] == "day":
+        return str(row["deadline_text"])
+    return f"by the end of {row['deadline_text']} ({row['deadline_date']})"
+
+
+def _days_text(days: int) -> str:
+    if days >= 0:
+        return "due today" if days == 0 else str(days)
+    return f"overdue by {-days} day{'' if days == -1 else 's'}"
+
+
+def _state_fields(state: PledgeStatus, facts: Facts) -> list[Field]:
+    j = state.row
+    reasons = "; ".join(j["health_reasons"])
+    fields = [("Health", f"{j['health']}{f' — {reasons}' if reasons else ''}")]
+    if j["progress"] is not None:
+        fields.append(("Progress", f"{round(j['progress'] * 100)}% ({j['progress_basis']})"))
+    fields.append(("Last update", _last_update(state.id, facts)))
+    missing = _missing(state, facts)
+    if missing:
+        fields.append(("Missing", "; ".join(missing)))
+    return fields
+
+
+def _last_update(pledge_id: str, facts: Facts) -> str:
+    last = facts.last_updates.get(pledge_id)
+    if last is None:
+        return "none reported yet"
+    by = f" by {last['author']}" if last.get("author") else ""
+    return f"{last['status']} on {last['date']}{by}"
+
+
+def _missing(state: PledgeStatus, facts: Facts) -> list[str]:
+    j, found = state.row, []
+    last = facts.last_updates.get(state.id)
+    if last is None:
+        found.append("no status update yet")
+    else:
+        quiet = (facts.today - date.fromisoformat(last["date"])).days
+        if quiet > QUIET_DAYS or state.stale:
+            found.append(f"no update for {quiet} days")
+    unmeasured = j["indicators_total"] - j["indicators_measured"]
+    if unmeasured:
+        found.append(f"{unmeasured} of {j['indicators_total']} indicators without data")
+    return found
+
+
+def _commands(pledge_id: str, deadline_key: str) -> list[str]:
+    found = [f'tracker update {pledge_id} --status in-progress --note "..." --source "..."']
+    if deadline_key.startswith("milestone:"):
+        found.append(f"tracker done {pledge_id} {deadline_key.split('/', 1)[1]}")
+    return found
+
+
+def _review(row: dict[str, Any], recipient: str, days: int, facts: Facts) -> Item:
+    name = row["what"].removeprefix("review: ")
+    year = row["deadline_date"][:4]
+    label = name if year in name else f"{name} {year}"
+    item = Item("review", f"{label} {_when(days)}", days,
+                [("What", row["what"]), ("When", _due_text(row)), ("Days left", _days_text(days))])
+    ids = facts.review_pledges.get(row["deadline_key"], {}).get(recipient, [])
+    listed = [facts.states[i] for i in ids if i in facts.states][:REVIEW_LIST_LIMIT]
+    item.pledges = [_brief(s, facts) for s in listed]
+    item.more_pledges = len(ids) - len(listed)
+    item.fields.append(("Your pledges", f"{len(ids)} examined at this review" if ids else "none listed"))
+    if listed:
+        item.commands = ['tracker update PLEDGE --status in-progress --note "..." --source "..."',
+                         "tracker record PLEDGE INDICATOR VALUE --date YYYY-MM-DD"]
+    return item
+
+
+def _brief(state: PledgeStatus, facts: Facts) -> list[Field]:
+    j = state.row
+    nxt = j["next_deadline"]
+    schedule = j["schedule_status"] + (f", next: {nxt['what']} {_when(nxt['days_left'])}" if nxt else "")
+    progress = f"{round(j['progress'] * 100)}%" if j["progress"] is not None else "not measured"
+    brief = [("Pledge", f"{j['title']} ({state.id})"), ("Health", j["health"]), ("Schedule", schedule),
+             ("Progress", progress), ("Last update", _last_update(state.id, facts))]
+    missing = _missing(state, facts)
+    if missing:
+        brief.append(("Missing", "; ".join(missing)))
+    return brief
+
+
+def _progress(row: dict[str, Any], facts: Facts) -> Item:
+    state = facts.states.get(row["pledge_id"] or "")
+    title = state.row["title"] if state else row["pledge_id"]
+    item = Item("progress", f"{title}: {row['what']}", None, [("Change", row["what"])])
+    if state is None:
+        return item
+    item.fields[:0] = [("Pledge", f"{title} ({state.id})"), ("Owner", state.row["owner"])]
+    worst = state.row["assessed_status"]
+    for trend in json.loads(state.trend_json):
+        if trend["verdict"] == worst or len(item.fields) < 4:
+            item.fields.append(("Indicator", _indicator(trend)))
+    item.fields.append(("Last update", _last_update(state.id, facts)))
+    item.commands = [f"tracker show {state.id}", f"tracker explain {state.id}"]
+    return item
+
+
+def _indicator(trend: dict[str, Any]) -> str:
+    unit = f" {trend['unit']}" if trend.get("unit") else ""
+    latest = trend.get("latest")
+    target = trend.get("target")
+    parts = [f"{trend['title']}: {trend['verdict']}"]
+    parts.append(f"latest {_number(latest[1])}{unit} on {latest[0]}" if latest else "no reading yet")
+    if target:
+        parts.append(f"target {_number(target[1])}{unit} by {target[0]}")
+    return ", ".join(parts)
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
