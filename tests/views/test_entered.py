@@ -131,3 +131,13 @@ def _section(html: str) -> str:
     found = re.search(r'<section id="entered">.*?</section>', html, flags=re.DOTALL)
     assert found, "no Entered this week section"
     return found.group()
+
+
+def test_the_entry_time_follows_today(tracker: Tracker) -> None:
+    """With only --today as the clock (no system clock set), an entry is entered on that day: a reading entered in
+    2026-W10 but dated two weeks back is announced in that week's report, with its author."""
+    result = tracker("record", *AREA, "650", "--date", "2026-02-16", "--author", "Dara", today="2026-03-04")
+    assert result.exit_code == 0, result.stderr
+    entered = _entered(tracker, "2026-W10", "2026-03-06")
+    assert [(i["value"], i["author"], i["entered_on"], i["backdated"]) for i in entered["items"]] == [(650.0, "Dara", "2026-03-04", True)]
+    assert "dated 2026-02-16, entered 2026-03-04 by Dara" in _report(tracker, "2026-W10", "md", "2026-03-06")

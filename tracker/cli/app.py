@@ -66,6 +66,11 @@ class App:
         """Return this instant in UTC, moved to the --today day if one is given (retries and leases follow that day)."""
         return self._local_now().astimezone(UTC)
 
+    @property
+    def entered_at(self) -> str:
+        """Return the instant entries made now are stamped with (UTC; on the --today day if one is given)."""
+        return self.now.isoformat(timespec="microseconds")
+
     def _local_now(self) -> datetime:
         # Read once: a command running across midnight keeps one day, and its instant stays on that day.
         if self._local is None:

@@ -28,7 +28,7 @@ def import_iati(app: App, xml_file: Path, activity: str | None, pledge_id: str |
     today = app.today
     chosen = choose_activity(read_activities(xml_file), text_option(activity, "--activity", 500), xml_file.name)
     imported = to_pledge(chosen, xml_file.name, text_option(pledge_id, "--id", 80), today)
-    path = save(app.db(), app.workspace.pledges_dir, imported, xml_file.name, today, app.author)
+    path = save(app.db(), app.workspace.pledges_dir, imported, xml_file.name, today, app.author, app.entered_at)
     if as_json:
         emit_json({"id": imported.pledge_id, "path": str(path), "iati_identifier": imported.identifier,
                    "indicators": imported.indicators, "readings": len(imported.readings), "warnings": imported.warnings})

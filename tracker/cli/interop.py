@@ -113,7 +113,7 @@ def import_readings(app: App, file: Path, progress: bool | None) -> None:
             summary = f"{data.name}: {plural(len(checked.problems), 'bad row')} of {data.count}; nothing was recorded"
             raise UsageError("\n".join([*importing.problem_lines(checked.problems), summary]))
         recorded = history.insert_readings(db, app.workspace.root, importing.readings(data, catalog, today), checked.pledges, app.author,
-                                           task("Recording", checked.count))
+                                           task("Recording", checked.count), at=app.entered_at)
     click.echo(f"imported {plural(recorded, 'reading')} for {plural(len(checked.indicators), 'indicator')}")
 
 

@@ -40,7 +40,8 @@ def update(app: App, pledge_id: str, new_status: str, note: str, source: str | N
     if not note_text:
         raise UsageError("--note: must not be empty")
     source_text, day = source_option(source, "--source"), parse_date(on, app, "--date")
-    history.add_update(app.db(), app.workspace.root, pledge_id, new_status, note_text, source_text, day, app.author)
+    history.add_update(app.db(), app.workspace.root, pledge_id, new_status, note_text, source_text, day, app.author,
+                       app.entered_at)
     click.echo(f"{pledge_id}: reported {new_status} on {day}")
 
 
@@ -62,7 +63,7 @@ def record(app: App, pledge_id: str, indicator_id: str, value: str, on: str | No
     checked = _reading_value(db, pledge_id, indicator_id, value, "VALUE")
     day = parse_date(on, app, "--date")
     history.add_reading(db, app.workspace.root, pledge_id, indicator_id, checked, day, source_option(source, "--source"), text_option(note, "--note"),
-                        app.author)
+                        app.author, app.entered_at)
     click.echo(f"{pledge_id}/{indicator_id}: {value} on {day}")
 
 
@@ -79,7 +80,8 @@ def done(app: App, pledge_id: str, milestone_id: str, on: str | None, evidence: 
     from tracker.store import history
 
     day = parse_date(on, app, "--date")
-    history.add_completion(app.db(), app.workspace.root, pledge_id, milestone_id, day, source_option(evidence, "--evidence"), app.author)
+    history.add_completion(app.db(), app.workspace.root, pledge_id, milestone_id, day, source_option(evidence, "--evidence"), app.author,
+                           app.entered_at)
     click.echo(f"{pledge_id}/{milestone_id}: done on {day}")
 
 
@@ -131,7 +133,7 @@ def retract(app: App, entry_id: str, reason: str) -> None:
     """Take an update, reading or completion out of every count; the history keeps it, with who and why."""
     from tracker.store import history
 
-    original = history.retract(app.db(), app.workspace.root, entry_id, _reason(reason), app.author)
+    original = history.retract(app.db(), app.workspace.root, entry_id, _reason(reason), app.author, app.entered_at)
     click.echo(f"{original['pledge']}: {original['type']} {entry_id} retracted")
 
 
@@ -155,7 +157,7 @@ def correct(app: App, entry_id: str, new_status: str | None, value: str | None, 
     original = journal.find(db, entry_id)
     kind = original["type"] if original else None
     changes = _changes(app, db, original, {"status": new_status, "value": value, "date": on, "note": note, "source": source})
-    fixed = history.correct(db, app.workspace.root, entry_id, changes, _reason(reason), app.author)
+    fixed = history.correct(db, app.workspace.root, entry_id, changes, _reason(reason), app.author, app.entered_at)
     click.echo(f"{fixed['pledge']}: {kind} {entry_id} corrected ({', '.join(sorted(changes)) or 'nothing changed but the author'})")
 
 
@@ -270,6 +272,6 @@ def snooze(app: App, pledge_id: str, milestone: str | None, until_text: str | No
     why = (text_option(reason, "--reason") or "").strip()
     if not why:
         raise UsageError("--reason: required and not empty: say why the reminders may wait")
-    snoozes.add(app.db(), app.workspace.root, pledge_id, milestone, until, why, app.author, app.today)
+    snoozes.add(app.db(), app.workspace.root, pledge_id, milestone, until, why, app.author, app.today, app.entered_at)
     what = f"{pledge_id} milestone {milestone}" if milestone else pledge_id
     click.echo(f"Snoozed reminders for {what} until {until} ({why})" if until > app.today else f"Reminders for {what} resume today ({why})")

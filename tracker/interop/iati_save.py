@@ -15,7 +15,8 @@ from tracker.store.db import Database
 from tracker.store.history import ReadingRow
 
 
-def save(db: Database, folder: Path, imported: Imported, file_name: str, today: date, author: str | None) -> Path:
+def save(db: Database, folder: Path, imported: Imported, file_name: str, today: date, author: str | None,
+         at: str | None = None) -> Path:
     """Write the pledge file, sync it and record its readings in one transaction; on any failure leave nothing behind."""
     from tracker.files import atomic_write
     from tracker.pledges import loader as pledgefile
@@ -31,7 +32,8 @@ def save(db: Database, folder: Path, imported: Imported, file_name: str, today: 
     try:
         sync.sync(db, folder, today)
         # The readings are recorded only against the very file just written and synced.
-        history.insert_readings(db, folder.parent, rows, {pledge.id: hashlib.sha256(imported.text.encode("utf-8")).hexdigest()}, author)
+        history.insert_readings(db, folder.parent, rows, {pledge.id: hashlib.sha256(imported.text.encode("utf-8")).hexdigest()}, author,
+                                 at=at)
     except BaseException:
         path.unlink(missing_ok=True)
         with contextlib.suppress(Exception):

@@ -23,21 +23,21 @@ ReadingRow = tuple[str, str, str, float | None, str | None, str | None, str | No
 
 
 def add_update(db: Database, root: Path, pledge_id: str, status: str, note: str, source: str | None, on: date,
-               author: str | None) -> None:
-    """Record a reported status with its note, source and author."""
+               author: str | None, at: str | None = None) -> None:
+    """Record a reported status with its note, source and author (entered `at`, a UTC instant; default now)."""
     with write_txn(db):
         require_pledge(db, pledge_id)
         journal.write(db, root, [{"type": "update", "pledge": pledge_id, "date": on.isoformat(), "status": status, "note": note,
-                                  "source": source, "author": author, "entered_at": utc_now()}])
+                                  "source": source, "author": author, "entered_at": at or utc_now()}])
 
 
 def add_reading(db: Database, root: Path, pledge_id: str, indicator_id: str, value: float | str, on: date, source: str | None,
-                note: str | None, author: str | None) -> None:
+                note: str | None, author: str | None, at: str | None = None) -> None:
     """Record one indicator reading (the value is already checked against the indicator's kind)."""
     with write_txn(db):
         require_pledge(db, pledge_id)
         require_item(db, "indicators", pledge_id, indicator_id)
-        journal.write(db, root, [_reading_entry(reading_row(pledge_id, indicator_id, on, value, source, note), author, utc_now())])
+        journal.write(db, root, [_reading_entry(reading_row(pledge_id, indicator_id, on, value, source, note), author, at or utc_now())])
 
 
 def reading_row(pledge_id: str, indicator_id: str, on: date, value: float | str, source: str | None, note: str | None) -> ReadingRow:
@@ -53,7 +53,7 @@ def _reading_entry(row: ReadingRow, author: str | None, now: str) -> dict[str, A
 
 
 def add_completion(db: Database, root: Path, pledge_id: str, milestone_id: str, on: date, evidence: str | None,
-                   author: str | None) -> None:
+                   author: str | None, at: str | None = None) -> None:
     """Record that a milestone was done; a milestone already done is reported, not doubled."""
     with write_txn(db):
         require_pledge(db, pledge_id)
@@ -62,13 +62,13 @@ def add_completion(db: Database, root: Path, pledge_id: str, milestone_id: str, 
         if done:
             raise ConflictError(f"milestone {milestone_id!r} of {pledge_id!r} was already recorded done on {done[0]['date']}")
         journal.write(db, root, [{"type": "done", "pledge": pledge_id, "milestone": milestone_id, "date": on.isoformat(),
-                                  "evidence": evidence, "author": author, "entered_at": utc_now()}])
+                                  "evidence": evidence, "author": author, "entered_at": at or utc_now()}])
 
 
 def insert_readings(db: Database, root: Path, readings: Iterable[ReadingRow], checked_against: dict[str, str], author: str | None,
-                    advance: Callable[[int], None] | None = None) -> int:
+                    advance: Callable[[int], None] | None = None, at: str | None = None) -> int:
     """Record checked readings as one journal file, if the pledges they were checked against (id: file hash) are unchanged."""
-    now = utc_now()
+    now = at or utc_now()
     counted = [0]
 
     def entries() -> Iterator[dict[str, Any]]:
@@ -93,21 +93,22 @@ def _recheck(db: Database, checked_against: dict[str, str]) -> None:
         raise ConflictError(f"pledge files changed while importing ({', '.join(changed[:5])}); nothing was recorded, run the import again")
 
 
-def retract(db: Database, root: Path, entry_id: str, reason: str, author: str | None) -> dict[str, Any]:
+def retract(db: Database, root: Path, entry_id: str, reason: str, author: str | None, at: str | None = None) -> dict[str, Any]:
     """Take an update, reading or completion out of every count, keeping it in the history with who and why."""
     with write_txn(db):
         original = _live(db, entry_id)
-        journal.write(db, root, [_retraction(original, reason, author)])
+        journal.write(db, root, [_retraction(original, reason, author, at or utc_now())])
     return original
 
 
-def correct(db: Database, root: Path, entry_id: str, changes: dict[str, Any], reason: str, author: str | None) -> dict[str, Any]:
+def correct(db: Database, root: Path, entry_id: str, changes: dict[str, Any], reason: str, author: str | None,
+            at: str | None = None) -> dict[str, Any]:
     """Replace an entry by a corrected one: the original is retracted with the reason, the correction names it."""
     with write_txn(db):
         original = _live(db, entry_id)
         fixed = {k: v for k, v in original.items() if k not in ("id", "author", "entered_at")}
-        fixed.update(changes, corrects=entry_id, author=author, entered_at=utc_now())
-        journal.write(db, root, [_retraction(original, reason, author), fixed])
+        fixed.update(changes, corrects=entry_id, author=author, entered_at=at or utc_now())
+        journal.write(db, root, [_retraction(original, reason, author, fixed["entered_at"]), fixed])
     return fixed
 
 
@@ -119,6 +120,6 @@ def _live(db: Database, entry_id: str) -> dict[str, Any]:
     return found
 
 
-def _retraction(original: dict[str, Any], reason: str, author: str | None) -> dict[str, Any]:
+def _retraction(original: dict[str, Any], reason: str, author: str | None, at: str) -> dict[str, Any]:
     return {"type": "retract", "pledge": original["pledge"], "target": original["id"], "reason": reason, "author": author,
-            "entered_at": utc_now()}
+            "entered_at": at}

@@ -40,7 +40,7 @@ def of_pledge(db: Database, pledge_id: str, today: date) -> list[dict[str, Any]]
 
 
 def add(db: Database, root: Path, pledge_id: str, milestone_id: str | None, until: date, reason: str, author: str | None,
-        today: date) -> dict[str, Any]:
+        today: date, at: str | None = None) -> dict[str, Any]:
     """Snooze the reminders of a pledge's due date (or of one open milestone) until a day; return the journal entry.
 
     `until` is after `today`, or today itself to end a snooze early (refused when nothing is snoozed).
@@ -53,7 +53,7 @@ def add(db: Database, root: Path, pledge_id: str, milestone_id: str | None, unti
         if until <= today and key not in active(db, today):
             raise UsageError(f"--until {until}: a snooze until today ends one, and {_what(pledge_id, milestone_id)} is not snoozed")
         entry = {"type": "snooze", "pledge": pledge_id, "item_kind": "milestone" if milestone_id else "pledge", "item": milestone_id,
-                 "until": until.isoformat(), "reason": reason, "author": author, "entered_at": utc_now()}
+                 "until": until.isoformat(), "reason": reason, "author": author, "entered_at": at or utc_now()}
         journal.write(db, root, [entry])
     return entry
 
