@@ -42,8 +42,8 @@ class Tracker:
         self.root = root
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, today: str | None = TODAY) -> Result:
-        env = {"TRACKER_WORKSPACE": str(self.root), "COLUMNS": "80"}
+    def __call__(self, *args: str, today: str | None = TODAY, **environ: str) -> Result:
+        env = {"TRACKER_WORKSPACE": str(self.root), "COLUMNS": "80", **environ}
         if today:
             env["TRACKER_TODAY"] = today
         from tracker.cli.main import cli

@@ -21,7 +21,7 @@ def text(digest: Digest, footer: str = "") -> str:
     count = len(digest.items)
     lines = [f"{count} item{'' if count == 1 else 's'} for you, most urgent first.", ""]
     for number, item in enumerate(digest.items, 1):
-        lines += _wrap(f"{number}. {KIND_NAME.get(item.kind, item.kind)}: {inert(item.headline)}", "   ")
+        lines += _wrap(f"{number}. {KIND_NAME.get(item.kind, item.kind)}: {inert(item.headline)}", "   ", "      ")
         if item.why:
             lines += _wrap(item.why, "   ", "   ")
         lines += _fields(item.fields, "   ")

@@ -29,6 +29,8 @@ class Item:
     pledges: list[list[Field]] = field(default_factory=list)
     more_pledges: int = 0
     commands: list[str] = field(default_factory=list)
+    pledge_id: str | None = None
+    title: str | None = None
 
 
 @dataclass
@@ -53,9 +55,23 @@ class Facts:
 
 def build(recipient: str, rows: list[dict[str, Any]], facts: Facts) -> Digest:
     """Return the digest of one recipient's outbox rows."""
-    items = [_item(row, recipient, facts) for row in rows]
-    items.sort(key=_urgency)
+    items = sorted((_item(row, recipient, facts) for row in rows), key=_urgency)
+    _once_per_pledge(items)
     return Digest(recipient, subject(items), items)
+
+
+def _once_per_pledge(items: list[Item]) -> None:
+    """Say a pledge's state and how to update it once, in its most urgent item; later items point back to it."""
+    first: dict[str, int] = {}
+    for number, item in enumerate(items, 1):
+        if item.pledge_id is None or item.kind == "progress":
+            continue
+        if item.pledge_id not in first:
+            first[item.pledge_id] = number
+            continue
+        keep = {"What", "When", "Days left", "Pledge"}
+        item.fields = [(k, v if k != "Pledge" else f"{v}, as in item {first[item.pledge_id]}") for k, v in item.fields if k in keep]
+        item.commands = [c for c in item.commands if c.startswith("tracker done")]
 
 
 def _urgency(item: Item) -> tuple[int, int]:
@@ -76,9 +92,9 @@ def subject(items: list[Item]) -> str:
         parts.append(coming[0].headline)
     elif coming:
         parts.append(f"{len(coming)} deadlines, the first {_when(min(i.days or 0 for i in coming))}")
-    late = len(deadlines) - len(coming)
-    escalated = sum(i.kind == "escalation" for i in items)
-    parts += [text for n, text in ((late, f"{late} overdue"), (escalated, f"{escalated} escalated to you")) if n]
+    late = [i for i in deadlines if (i.days or 0) < 0]
+    escalated = [i for i in items if i.kind == "escalation"]
+    parts += [f"{len(group)} {name}{_one_pledge(group)}" for group, name in ((late, "overdue"), (escalated, "escalated to you")) if group]
     progress = [i for i in items if i.kind == "progress"]
     worse = sum("off-track" in i.headline or "regressing" in i.headline for i in progress)
     if worse:
@@ -86,6 +102,16 @@ def subject(items: list[Item]) -> str:
     if len(progress) > worse:
         parts.append(f"{len(progress) - worse} progress alert{'s' if len(progress) - worse > 1 else ''}")
     return "[tracker] " + " · ".join(parts)
+
+
+def _days_phrase(days: int) -> str:
+    return "due today" if days == 0 else f"due {_when(days)}" if days > 0 else _when(days)
+
+
+def _one_pledge(items: list[Item]) -> str:
+    """Return ' (Title)' when every item is about one pledge, else nothing."""
+    titles = {i.title for i in items}
+    return f" ({titles.pop()})" if len(titles) == 1 and None not in titles else ""
 
 
 def _when(days: int) -> str:
@@ -108,6 +134,7 @@ def _item(row: dict[str, Any], recipient: str, facts: Facts) -> Item:
     item = Item(kind, headline(row["what"], title, days), days,
                 [("What", row["what"]), ("When", _due_text(row)), ("Days left", _days_text(days))])
     if state is not None:
+        item.pledge_id, item.title = state.id, state.row["title"]
         item.fields[1:1] = [("Pledge", f"{state.row['title']} ({state.id})"), ("Owner", state.row["owner"])]
         item.fields += _state_fields(state, facts)
         item.commands = _commands(state.id, row["deadline_key"])
@@ -120,8 +147,7 @@ def _item(row: dict[str, Any], recipient: str, facts: Facts) -> Item:
 
 def headline(what: str, title: str | None, days: int) -> str:
     """Return one deadline item's line: what, for which pledge, and how soon ('pledge due — X: due in 7 days')."""
-    when = "due today" if days == 0 else f"due {_when(days)}" if days > 0 else _when(days)
-    return " ".join(f"{what}{f' — {title}' if title else ''}: {when}".split())
+    return " ".join(f"{what}{f' — {title}' if title else ''}: {_days_phrase(days)}".split())
 
 
 def _due_text(row: dict[str, Any]) -> str:
@@ -173,7 +199,7 @@ def _missing(state: PledgeStatus, facts: Facts) -> list[str]:
 
 
 def _commands(pledge_id: str, deadline_key: str) -> list[str]:
-    found = [f'tracker update {pledge_id} --status in-progress --note "..." --source "..."']
+    found = [f'tracker update {pledge_id} --status in-progress --note "..."']
     if deadline_key.startswith("milestone:"):
         found.append(f"tracker done {pledge_id} {deadline_key.split('/', 1)[1]}")
     return found
@@ -191,15 +217,16 @@ def _review(row: dict[str, Any], recipient: str, days: int, facts: Facts) -> Ite
     item.more_pledges = len(ids) - len(listed)
     item.fields.append(("Your pledges", f"{len(ids)} examined at this review" if ids else "none listed"))
     if listed:
-        item.commands = ['tracker update PLEDGE --status in-progress --note "..." --source "..."',
-                         "tracker record PLEDGE INDICATOR VALUE --date YYYY-MM-DD"]
+        pledge = listed[0].id if len(ids) == 1 else "PLEDGE"
+        item.commands = [f'tracker update {pledge} --status in-progress --note "..."',
+                         f"tracker record {pledge} INDICATOR VALUE --date YYYY-MM-DD"]
     return item
 
 
 def _brief(state: PledgeStatus, facts: Facts) -> list[Field]:
     j = state.row
     nxt = j["next_deadline"]
-    schedule = j["schedule_status"] + (f", next: {nxt['what']} {_when(nxt['days_left'])}" if nxt else "")
+    schedule = f"{nxt['what']}: {_days_phrase(nxt['days_left'])}" if nxt else j["schedule_status"]
     progress = f"{round(j['progress'] * 100)}%" if j["progress"] is not None else "not measured"
     brief = [("Pledge", f"{j['title']} ({state.id})"), ("Health", j["health"]), ("Schedule", schedule),
              ("Progress", progress), ("Last update", _last_update(state.id, facts))]
