@@ -44,3 +44,22 @@ def test_lead_times_before_and_on_the_day() -> None:
     """Before the deadline the slots are the lead times whose day has come."""
     found = slots(_watched(recipients=("a@example.org",)), DUE - timedelta(days=7))
     assert sorted(s.lead_days for s in found) == [7, 30, 90]
+
+
+def test_an_escalation_contact_hears_at_most_once_a_week() -> None:
+    """A new escalation for a contact who had one three days ago is held (not written), and goes out a week on."""
+    today = DUE + timedelta(days=14)
+    held = plan([_watched()], today, {}, {"boss@example.org": (today - timedelta(days=3)).isoformat()})
+    assert [status for s, status in held if s.kind == "escalation"] == ["held"]
+    later = today + timedelta(days=4)
+    sent = plan([_watched()], later, {}, {"boss@example.org": (today - timedelta(days=3)).isoformat()})
+    assert [(s.slot_date, status) for s, status in sent if s.kind == "escalation"] == [(today, "pending")]
+
+
+def test_overdue_repeats_back_off_to_the_shared_monthly_days() -> None:
+    """Weekly for the first four weeks, then on the monthly reminder days that every deadline shares."""
+    found = slots(_watched(), DUE + timedelta(days=120))
+    late = sorted({-s.lead_days for s in found if s.kind == "overdue"})
+    weekly = [d for d in late if d <= 28]
+    monthly = [DUE + timedelta(days=d) for d in late if d > 28]
+    assert all(d % 7 == 0 for d in weekly) and monthly and all(day.toordinal() % 30 == 0 for day in monthly)

@@ -34,7 +34,7 @@ def test_save_send_mails_the_report_to_each_reader(tmp_path: Path, smtp: tuple[m
     assert result.exit_code == 0, result.stderr
     assert sorted(r for r, _, _ in inbox.messages) == ["donor@example.org", "team@example.org"]
     assert "sent to team@example.org" in result.stdout and ics.is_file()
-    recipient, message = inbox.full[0]
+    _, message = inbox.full[0]
     assert message.get_content_type() == "multipart/mixed"
     attached = [p for p in message.walk() if p.get_filename()]
     assert [(p.get_filename(), p.get_content_type()) for p in attached] == [("2026-W10.html", "text/html")]

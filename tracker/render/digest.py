@@ -18,8 +18,7 @@ _LABEL_CELL = _CELL + ";color:#555;white-space:nowrap;font-weight:normal"
 
 def text(digest: Digest, footer: str = "") -> str:
     """Return the plain-text part: a numbered section per item, one field per line."""
-    count = len(digest.items)
-    lines = [f"{count} item{'' if count == 1 else 's'} for you, most urgent first.", ""]
+    lines = [_opening(digest), ""]
     for number, item in enumerate(digest.items, 1):
         lines += _wrap(f"{number}. {KIND_NAME.get(item.kind, item.kind)}: {inert(item.headline)}", "   ", "      ")
         if item.why:
@@ -33,9 +32,21 @@ def text(digest: Digest, footer: str = "") -> str:
         if item.commands:
             lines += ["", "   Record progress with:"] + [line for c in item.commands for line in _command(c)]
         lines.append("")
+    lines += [*_wrap(_rest(digest)), ""] if digest.more else []
     if footer:
         lines += _wrap(footer)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _opening(digest: Digest) -> str:
+    count = len(digest.items) + sum(digest.more.values())
+    shown = f", the {len(digest.items)} most urgent spelled out" if digest.more else ", most urgent first"
+    return f"{count} item{'' if count == 1 else 's'} for you{shown}."
+
+
+def _rest(digest: Digest) -> str:
+    counts = ", ".join(f"{n} {KIND_NAME.get(kind, kind).lower()}" for kind, n in sorted(digest.more.items()))
+    return f"Not spelled out here: {counts}. `tracker status --all` lists every pledge, most urgent first."
 
 
 def _fields(fields: list[Field], first: str, rest: str | None = None) -> list[str]:
@@ -60,8 +71,10 @@ def _wrap(line: str, first: str = "", rest: str | None = None) -> list[str]:
 
 def html(digest: Digest, footer: str = "") -> str:
     """Return the HTML part: a heading and a small table per item, every piece of user text escaped."""
-    body = [el("p", esc(f"{len(digest.items)} item{'' if len(digest.items) == 1 else 's'} for you, most urgent first."))]
+    body = [el("p", esc(_opening(digest)))]
     body += [_item_html(n, item) for n, item in enumerate(digest.items, 1)]
+    if digest.more:
+        body.append(el("p", esc(_rest(digest))))
     if footer:
         body.append(el("p", esc(footer), style="color:#555;font-size:90%"))
     page = el("html", el("head", el("meta", charset="utf-8"), el("title", esc(digest.subject))),

@@ -25,13 +25,28 @@ def _line(entry: dict[str, Any], verb: str, style: str) -> Text:
     return text
 
 
+def _messages(entries: list[dict[str, Any]], verb: str, style: str) -> list[Text]:
+    """Return one line per message (a recipient's digest): its recipient, most urgent item and how many more."""
+    by_recipient: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        by_recipient.setdefault(entry["recipient"], []).append(entry)
+    lines = []
+    for _, group in sorted(by_recipient.items()):
+        first = min(group, key=lambda e: (e["kind"] == "progress", e["deadline_date"]))
+        more = f"  (+{plural(len(group) - 1, 'more item')})" if len(group) > 1 else ""
+        lines.append(_line({**first, "subject": first["subject"] + more}, verb, style))
+    return lines
+
+
 def tick_text(result: dict[str, Any], summary: str, dry_run: bool) -> RenderableType:
     """Return what a tick did (its `remind --json` shape), one line per message, then its summary line."""
     if dry_run:
-        lines = [_line(e, "would", "cyan") for e in result["would_send"]]
-        return Group(*lines, Text(f"dry run: {plural(len(lines), 'message')} would go out; nothing was recorded or sent", style="dim"))
-    lines = [_line(e, "sent", "green") for e in result["sent"]] + [_line(e, "failed", "yellow") for e in result["failed"]]
-    lines += [_line(e, "dead", "bold red") for e in result["dead"]] + [_line(e, "unknown", "bold yellow") for e in result.get("unknown", [])]
+        lines = _messages(result["would_send"], "would", "cyan")
+        items = plural(len(result["would_send"]), "item")
+        return Group(*lines, Text(f"dry run: {plural(len(lines), 'message')} ({items}) would go out; nothing was recorded or sent",
+                                  style="dim"))
+    lines = [line for verb, style in (("sent", "green"), ("failed", "yellow"), ("dead", "bold red"), ("unknown", "bold yellow"))
+             for line in _messages(result.get(verb, []), verb, style)]
     lines += [_line(e, "skipped", "dim") for e in result["skipped"]]
     return Group(*lines, Text(summary, style="dim"))
 

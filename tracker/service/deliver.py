@@ -8,7 +8,6 @@ outlasts the longest send (smtplib's timeouts), so it cannot run out while a mes
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -74,31 +73,25 @@ class Delivery:
 def deliver(db: Database, context: Delivery, moment: datetime, result: TickResult) -> None:
     """Send each recipient's ready items as one digest and record the outcome on every item."""
     stamp = moment.isoformat(timespec="microseconds")
-    by_recipient: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in store_outbox.ready_rows(db, stamp):
-        by_recipient[row["recipient"]].append(row)
-    recipients = sorted(by_recipient, key=lambda r: min(row["slot_date"] for row in by_recipient[r]))[:RECIPIENTS_PER_TICK]
-    facts = _facts(db, context, {r: by_recipient[r] for r in recipients})
     owner = store_outbox.lease_owner()
-    for recipient in recipients:
+    for recipient in store_outbox.ready_recipients(db, stamp, RECIPIENTS_PER_TICK):
         until = (moment + LEASE).isoformat(timespec="microseconds")
-        rows = store_outbox.claim(db, owner, stamp, until, [r["id"] for r in by_recipient[recipient]])
+        rows = store_outbox.claim(db, owner, stamp, until, recipient)
         live = [r for r in rows if r["kind"] == "progress" or (r["deadline_key"], r["deadline_date"]) in context.open_now]
         _skip(db, [r for r in rows if r not in live], owner, context, result)
         if live:
-            _send(db, recipient, live, owner, facts, context, moment, result)
+            _send(db, recipient, live, owner, context, moment, result)
 
 
-def _facts(db: Database, context: Delivery, ready: dict[str, list[dict[str, Any]]]) -> Facts:
-    """Fetch, once, the statuses and last updates of every pledge the ready digests mention."""
+def _facts(db: Database, context: Delivery, recipient: str, rows: list[dict[str, Any]]) -> Facts:
+    """Fetch the statuses and last updates of the pledges a digest lists (its most urgent items, capped)."""
     from tracker.views.digest import REVIEW_LIST_LIMIT, Facts
     from tracker.views.portfolio import statuses
 
     reviews = context.review_pledges
-    wanted = {row["pledge_id"] for rows in ready.values() for row in rows if row["pledge_id"]}
-    for recipient, rows in ready.items():
-        for row in rows:
-            wanted.update(reviews.get(row["deadline_key"], {}).get(recipient, [])[:REVIEW_LIST_LIMIT])
+    wanted = {row["pledge_id"] for row in rows if row["pledge_id"]}
+    for row in rows:
+        wanted.update(reviews.get(row["deadline_key"], {}).get(recipient, [])[:REVIEW_LIST_LIMIT])
     ids = sorted(wanted)
     with statuses(db, context.today, context.settings) as states:
         by_id = {s.id: s for s in states.some(ids)} if ids else {}
@@ -113,12 +106,12 @@ def _skip(db: Database, rows: list[dict[str, Any]], owner: str, context: Deliver
         result.skipped.append(public({**row, "status": "superseded", "note": why}))
 
 
-def _send(db: Database, recipient: str, rows: list[dict[str, Any]], owner: str, facts: Facts, context: Delivery,
-          moment: datetime, result: TickResult) -> None:
+def _send(db: Database, recipient: str, rows: list[dict[str, Any]], owner: str, context: Delivery, moment: datetime,
+          result: TickResult) -> None:
     from tracker.render import digest as render
-    from tracker.views.digest import build
+    from tracker.views.digest import build, most_urgent
 
-    digest = build(recipient, rows, facts)
+    digest = build(recipient, rows, _facts(db, context, recipient, most_urgent(rows, context.today)))
     digest_id = "digest." + hashlib.sha256("|".join(sorted(r["dedupe_key"] for r in rows)).encode()).hexdigest()[:32]
     footer = "Sent by pledge tracker. Reply to the pledge's owner, or record progress with the commands above."
     outcome = send_message(context.channels, recipient, digest.subject, render.text(digest, footer), render.html(digest, footer), digest_id)

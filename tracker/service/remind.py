@@ -147,6 +147,7 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
     _plan(db, found, people, context, result, dry_run)
     if dry_run:
         result.would_send += [public(e) for e in found.alerts]
+        result.messages = len({e["recipient"] for e in result.would_send})  # one digest each
         return result
     store_outbox.insert_outbox(db, found.alerts)
     store_outbox.save_watch(db, found.seen, today)

@@ -45,38 +45,43 @@ def insert_outbox(db: Database, entries: list[dict[str, Any]]) -> int:
         return int(db.conn.total_changes - before)
 
 
-def ready_rows(db: Database, now: str, limit: int = 5000) -> list[dict[str, Any]]:
-    """Return outbox entries that may be sent now, oldest first: pending, failed and due for retry, or 'sending' under
-    a lease that ran out or whose holder is gone. Nothing is claimed: `claim` takes one recipient's at a time."""
-    found = rows(
-        db,
-        f"""SELECT * FROM (SELECT * FROM outbox WHERE {SENDABLE} ORDER BY slot_date, id LIMIT :limit)
-           UNION ALL SELECT * FROM (SELECT * FROM outbox WHERE status = 'sending' ORDER BY slot_date, id LIMIT :limit)""",
-        {"now": now, "limit": limit},
+def ready_recipients(db: Database, now: str, limit: int) -> list[str]:
+    """Return who has outbox entries that may be sent now (pending, failed and due for retry, or 'sending' under a
+    lease that may have run out), those waiting longest first. Nothing is claimed: `claim` takes one recipient's."""
+    found = db.execute(
+        f"""SELECT recipient FROM outbox WHERE {SENDABLE} OR (status = 'sending' AND lease_until < :now)
+               OR (status = 'sending' AND lease_owner LIKE :host)
+            GROUP BY recipient ORDER BY min(slot_date), recipient LIMIT :limit""",
+        {"now": now, "limit": limit, "host": f"{_host()}:%"},
     )
-    return [r for r in found if r["status"] != "sending" or r["lease_until"] < now or not lease_holder_alive(r["lease_owner"])]
+    return [r[0] for r in found.fetchall()]
 
 
-def claim(db: Database, owner: str, now: str, lease_until: str, ids: list[int]) -> list[dict[str, Any]]:
-    """Lease those of these entries that are still ready to send (another tick may have taken some since they were
-    read) and return them; this is the check made just before each message goes out."""
+def claim(db: Database, owner: str, now: str, lease_until: str, recipient: str) -> list[dict[str, Any]]:
+    """Lease every entry of one recipient that is ready to send (another tick may have taken some since the recipient
+    was listed) and return them: the check made just before their message goes out."""
     with write_txn(db):
-        found = rows(db, f"SELECT * FROM outbox WHERE id IN (SELECT value FROM json_each(:ids)) AND ({SENDABLE} OR status = 'sending')",
-                     {"ids": json.dumps(ids), "now": now})
+        found = rows(db, f"SELECT * FROM outbox WHERE recipient = :r AND ({SENDABLE} OR status = 'sending') ORDER BY slot_date, id",
+                     {"r": recipient, "now": now})
         ready = [r for r in found if r["status"] != "sending" or r["lease_until"] < now or not lease_holder_alive(r["lease_owner"])]
+        db.conn.executemany("UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?",
+                            [(owner, lease_until, row["id"]) for row in ready])
         for row in ready:
-            db.execute("UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?",
-                       [owner, lease_until, row["id"]])
             row["attempts"] += 1
     return ready
 
 
 def lease_owner() -> str:
     """Return a lease owner id naming this host and process, so a crashed holder can be recognised."""
-    import socket
     import uuid
 
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    return f"{_host()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def _host() -> str:
+    import socket
+
+    return socket.gethostname()
 
 
 def lease_holder_alive(owner: str | None) -> bool:

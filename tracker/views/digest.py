@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 # Pledges listed under one review reminder: a workspace channel hears about every pledge examined there.
 REVIEW_LIST_LIMIT = 25
+# Items spelled out in one message; the rest are counted (a first tick at global scale escalates thousands at once).
+ITEM_LIMIT = 40
 # Days without an update after which a pledge is said to miss one (when it has no reporting rhythm of its own).
 QUIET_DAYS = 90
 Field = tuple[str, str]
@@ -40,6 +42,7 @@ class Digest:
     recipient: str
     subject: str
     items: list[Item]
+    more: dict[str, int] = field(default_factory=dict)  # items not spelled out, by kind
 
 
 @dataclass
@@ -54,10 +57,32 @@ class Facts:
 
 
 def build(recipient: str, rows: list[dict[str, Any]], facts: Facts) -> Digest:
-    """Return the digest of one recipient's outbox rows."""
-    items = sorted((_item(row, recipient, facts) for row in rows), key=_urgency)
+    """Return the digest of one recipient's outbox rows: the most urgent spelled out, the rest counted."""
+    listed = most_urgent(rows, facts.today)
+    items = sorted((_item(row, recipient, facts) for row in listed), key=_urgency)
     _once_per_pledge(items)
-    return Digest(recipient, subject(items), items)
+    chosen = {id(row) for row in listed}
+    more: dict[str, int] = {}
+    for row in rows:
+        if id(row) not in chosen:
+            kind = _row_kind(row, facts.today)
+            more[kind] = more.get(kind, 0) + 1
+    return Digest(recipient, subject(items, more), items, more)
+
+
+def most_urgent(rows: list[dict[str, Any]], today: date, limit: int = ITEM_LIMIT) -> list[dict[str, Any]]:
+    """Return the rows a digest spells out: the most urgent `limit` of them."""
+    def key(row: dict[str, Any]) -> tuple[int, int, str]:
+        kind = _row_kind(row, today)
+        days = (date.fromisoformat(row["deadline_date"]) - today).days
+        return (2 if kind == "progress" else 0 if kind in ("overdue", "escalation") else 1), days, row["dedupe_key"]
+
+    return sorted(rows, key=key)[:limit]
+
+
+def _row_kind(row: dict[str, Any], today: date) -> str:
+    late = row["kind"] in ("due", "before") and row["deadline_date"] < today.isoformat()
+    return "overdue" if late else str(row["kind"])
 
 
 def _once_per_pledge(items: list[Item]) -> None:
@@ -81,26 +106,29 @@ def _urgency(item: Item) -> tuple[int, int]:
     return (0 if late or item.kind == "escalation" else 1), item.days if item.days is not None else 0
 
 
-def subject(items: list[Item]) -> str:
+def subject(items: list[Item], more: dict[str, int] | None = None) -> str:
     """Return the subject that sums up a digest: 'IMRF 2026 in 30 days · 2 overdue · 1 turned off-track'."""
-    if len(items) == 1:
+    more = more or {}
+    if len(items) == 1 and not more:
         return f"[tracker] {items[0].headline}"
     parts = [item.headline for item in items if item.kind == "review"]
-    deadlines = [i for i in items if i.kind not in ("review", "progress", "escalation")]
-    coming = [i for i in deadlines if (i.days or 0) >= 0]
-    if len(coming) == 1:
+    coming = [i for i in items if i.kind in ("due", "before")]
+    if len(coming) == 1 and not (more.get("due") or more.get("before")):
         parts.append(coming[0].headline)
     elif coming:
-        parts.append(f"{len(coming)} deadlines, the first {_when(min(i.days or 0 for i in coming))}")
-    late = [i for i in deadlines if (i.days or 0) < 0]
-    escalated = [i for i in items if i.kind == "escalation"]
-    parts += [f"{len(group)} {name}{_one_pledge(group)}" for group, name in ((late, "overdue"), (escalated, "escalated to you")) if group]
+        count = len(coming) + more.get("due", 0) + more.get("before", 0)
+        parts.append(f"{count} deadlines, the first {_when(min(i.days or 0 for i in coming))}")
+    for kind, name in (("overdue", "overdue"), ("escalation", "escalated to you")):
+        group = [i for i in items if i.kind == kind]
+        if group or more.get(kind):
+            parts.append(f"{len(group) + more.get(kind, 0)} {name}{'' if more.get(kind) else _one_pledge(group)}")
     progress = [i for i in items if i.kind == "progress"]
     worse = sum("off-track" in i.headline or "regressing" in i.headline for i in progress)
     if worse:
         parts.append(f"{worse} turned off-track")
-    if len(progress) > worse:
-        parts.append(f"{len(progress) - worse} progress alert{'s' if len(progress) - worse > 1 else ''}")
+    others = len(progress) - worse + more.get("progress", 0)
+    if others:
+        parts.append(f"{others} progress alert{'s' if others > 1 else ''}")
     return "[tracker] " + " · ".join(parts)
 
 
