@@ -393,7 +393,7 @@ def memory_sweep(folder: Path, scratch: Path, env: dict[str, str], tracker: list
         ["timeline"], ["timeline", "--json"], ["validate"], ["doctor"], ["outbox"], ["export", "json"],
         *(["export", "csv", "--table", t] for t in ("pledges", "readings", "updates", "milestones")), ["export", "ics"],
         ["export", "iati", "pledge-00002"], [*week, "--format", "html"], [*week, "--format", "md"], [*week, "--save"],
-        ["report", "weekly", "--week", past, "--format", "json"], ["remind"], ["remind"],
+        ["report", "weekly", "--week", past, "--format", "json"], ["remind", "--dry-run"], ["remind"], ["remind"],
         ["import", "readings", str(readings_csv(scratch / "readings-100k.csv"))], ["backup", str(scratch / "backup.db")],
     ]
     found = []
@@ -498,6 +498,8 @@ def build_rows(ws: dict[str, Path], scratch: Path, env: dict[str, str], base: Ba
             "≤ 2× raw query", ratio_at_most(2)),
         Row("`tracker report weekly --format json` (global)", Cmd([*tracker, *week], glo_env, glo), f"raw aggregate ({base.raw_label})",
             base.raw("report", glo / "tracker.db", queries.REPORT_SQL), "≤ 1 s (ratio: no budget)", lambda r: r.median <= 1000),
+        Row("`tracker remind --dry-run` (global, 10,000 pledges with contacts)", Cmd([*tracker, "remind", "--dry-run"], glo_env, glo, ok=(0, 6)),
+            "bare python", base.bare(glo), "≤ 2 s (ratio: no budget)", lambda r: r.median <= 2000),
     ]
     task_cmd, task_note = taskwarrior(scratch, env)
     notes.append(task_note + ".")

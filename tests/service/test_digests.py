@@ -225,6 +225,7 @@ def test_no_answer_after_the_final_dot_is_unknown_and_not_resent(twin: Path) -> 
     assert len(server.messages) == 1
     shown = run(ws, day, "outbox", "--status", "unknown", "--json")
     entries = json.loads(shown.stdout)
+    assert "2 reminders may not have arrived" in run(ws, day, "status").stderr
     assert {e["recipient"] for e in entries} == {"tia@example.org"} and len(entries) == 2  # both milestones, one digest
     with mail.raw_smtp() as again:
         assert run(ws, day + timedelta(days=1), "remind", url=url.format(port=again.port)).exit_code == 0

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 SILENT_AFTER = timedelta(days=1)
-OUTBOX_STATES = ("pending", "sending", "failed", "dead", "sent", "superseded")  # in the order an entry goes through them
+OUTBOX_STATES = ("pending", "sending", "failed", "dead", "unknown", "sent", "superseded")  # in the order an entry goes through them
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,16 @@ class Finding:
 
 
 def outbox_finding(counts: dict[str, int]) -> Finding:
-    """Dead reminders fail (they gave up); failed ones that will be retried only warn."""
+    """Dead reminders (they gave up) and unknown ones (they may not have arrived) fail; failed ones only warn."""
+    problems = []
     if counts.get("dead"):
-        return Finding("outbox", "fail", f"{_reminders(counts['dead'])} could not be delivered and gave up (dead): "
-                       "see `tracker outbox --status dead`, then `tracker outbox retry ID`")
+        problems.append(f"{_reminders(counts['dead'])} could not be delivered and gave up (dead): "
+                        "see `tracker outbox --status dead`, then `tracker outbox retry ID`")
+    if counts.get("unknown"):
+        problems.append(f"{_reminders(counts['unknown'])} may not have arrived (the server took the message but never answered): "
+                        "see `tracker outbox --status unknown`; `tracker outbox retry ID` sends it again")
+    if problems:
+        return Finding("outbox", "fail", "; ".join(problems))
     if counts.get("failed"):
         return Finding("outbox", "warn", f"{_reminders(counts['failed'])} failed and will be retried")
     return Finding("outbox", "ok", ", ".join(f"{counts[s]} {s}" for s in OUTBOX_STATES if counts.get(s)) or "empty")
