@@ -8,11 +8,12 @@ outlasts the longest send (smtplib's timeouts), so it cannot run out while a mes
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tracker.service.notify import Channels, Sent, send_message
+from tracker.service.ticks import TickResult, public
 from tracker.store import outbox as store_outbox
 from tracker.store.db import Database
 
@@ -25,36 +26,6 @@ LEASE = timedelta(minutes=30)
 BACKOFF_MINUTES = (5, 30, 120, 480, 1440)
 # Recipients served per tick; the others are served by the next tick (a first tick at global scale has thousands).
 RECIPIENTS_PER_TICK = 500
-
-
-@dataclass
-class TickResult:
-    """What a tick planned, sent, failed and gave up on (items), and how many messages carried them."""
-
-    planned: int = 0
-    superseded: int = 0
-    held: int = 0
-    alerts: int = 0
-    messages: int = 0
-    sent: list[dict[str, Any]] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
-    dead: list[dict[str, Any]] = field(default_factory=list)
-    unknown: list[dict[str, Any]] = field(default_factory=list)
-    skipped: list[dict[str, Any]] = field(default_factory=list)
-    would_send: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        """Return the documented `remind --json` shape."""
-        return {"planned": self.planned, "superseded": self.superseded, "held": self.held, "alerts": self.alerts,
-                "messages": self.messages, "sent": self.sent, "failed": self.failed, "dead": self.dead, "unknown": self.unknown,
-                "skipped": self.skipped, "would_send": self.would_send}
-
-
-def public(entry: dict[str, Any]) -> dict[str, Any]:
-    """Return an outbox entry as `remind --json` shows it."""
-    keys = ("id", "kind", "pledge_id", "what", "deadline_date", "deadline_text", "precision", "lead_days", "slot_date",
-            "recipient", "subject", "status", "attempts", "last_error", "note", "digest")
-    return {k: entry.get(k) for k in keys}
 
 
 @dataclass

@@ -58,10 +58,10 @@ class Channels:
 
 def not_the_sender(settings: Settings) -> str | None:
     """Say why this host must not send, when tracker.toml names another host as the workspace's sender; else None."""
-    import socket
-
     if settings.sender is None:
         return None
+    import socket
+
     host = socket.gethostname()
     if settings.sender.lower() in (host.lower(), host.split(".")[0].lower()):
         return None

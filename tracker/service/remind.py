@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from tracker import __version__
 from tracker.domain.statuses import CLOSED_STATUSES
-from tracker.service.deliver import TickResult, public
 from tracker.service.notify import Channels
+from tracker.service.ticks import TickResult, public
 from tracker.store import outbox as store_outbox
 from tracker.store.db import Database
-from tracker.views.digest import headline
 
 if TYPE_CHECKING:
     from tracker.domain.monitor import Slot, Watched
@@ -101,6 +100,8 @@ def gather(states: Iterable[PledgeStatus], people: dict[str, dict[str, Any]], be
 
 
 def _entry(slot: Slot, status: str, today: date, now: str, title: str | None) -> dict[str, Any]:
+    from tracker.views.digest import headline
+
     d = slot.deadline
     return {
         "dedupe_key": slot.dedupe_key, "kind": slot.kind, "pledge_id": d.pledge_id, "deadline_key": d.key,

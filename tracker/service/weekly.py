@@ -50,9 +50,9 @@ def publish_week(db: Database, workspace: Workspace, today: date, week: str | No
     `[notify] report_to` and `report_urls`: what `report weekly --save [--send]` and the daemon's weekly job do."""
     from tracker.interop.calendar import write_deadlines_ics
 
+    calendar = write_deadlines_ics(db, workspace, today)  # first: its memory is free again before the report is built
     data = weekly(db, workspace, today, week)
-    paths = save(data, workspace.reports_dir)
-    paths.append(write_deadlines_ics(db, workspace, today))
+    paths = [*save(data, workspace.reports_dir), calendar]
     return Published(data["week"], paths, deliver_report(data, workspace, paths[1]) if send else [])
 
 

@@ -123,13 +123,17 @@ def subject(items: list[Item], more: dict[str, int] | None = None) -> str:
         if group or more.get(kind):
             parts.append(f"{len(group) + more.get(kind, 0)} {name}{'' if more.get(kind) else _one_pledge(group)}")
     progress = [i for i in items if i.kind == "progress"]
-    worse = sum("off-track" in i.headline or "regressing" in i.headline for i in progress)
+    worse = sum(_change(i).endswith(("to off-track", "to regressing")) for i in progress)
     if worse:
         parts.append(f"{worse} turned off-track")
     others = len(progress) - worse + more.get("progress", 0)
     if others:
         parts.append(f"{others} progress alert{'s' if others > 1 else ''}")
     return "[tracker] " + " · ".join(parts)
+
+
+def _change(item: Item) -> str:
+    return next((value for label, value in item.fields if label == "Change"), "")
 
 
 def _days_phrase(days: int) -> str:
@@ -271,10 +275,9 @@ def _progress(row: dict[str, Any], facts: Facts) -> Item:
     if state is None:
         return item
     item.fields[:0] = [("Pledge", f"{title} ({state.id})"), ("Owner", state.row["owner"])]
-    worst = state.row["assessed_status"]
-    for trend in json.loads(state.trend_json):
-        if trend["verdict"] == worst or len(item.fields) < 4:
-            item.fields.append(("Indicator", _indicator(trend)))
+    trends = json.loads(state.trend_json)
+    named = [t for t in trends if t["verdict"] == state.row["assessed_status"]] or trends[:1]  # those behind the verdict
+    item.fields += [("Indicator", _indicator(t)) for t in named]
     item.fields.append(("Last update", _last_update(state.id, facts)))
     item.commands = [f"tracker show {state.id}", f"tracker explain {state.id}"]
     return item
