@@ -13,7 +13,7 @@ from tracker.render.markdown import md
 from tracker.render.report import json_chunks
 
 HOSTILE = "<script>alert(1)</script> [link=javascript:alert(1)]x[/link]"
-KEYS = {"attention", "version", "week", "from", "to", "as_of", "workspace", "summary", "changes", "entered", "due", "reviews", "portfolio", "pledges", "charts", "timeline"}
+KEYS = {"attention", "version", "week", "from", "to", "as_of", "workspace", "summary", "changes", "entered", "rounds", "due", "reviews", "portfolio", "pledges", "charts", "timeline"}
 
 
 def _record_week(tracker: Tracker) -> None:

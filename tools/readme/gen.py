@@ -119,6 +119,8 @@ T = {
         ("`title`", "text", "yes", "the event"),
         ("`first`", FUZZY, "yes", "its (first) date"),
         ("`every_years`", "whole number 1-50", "no", "makes it recur every this many years from `first`"),
+        ("`round`", "`{open_days_before: N, due_days_before: M}`", "no",
+         "the monitoring tick opens a reporting round N days before each occurrence, due M days before it (M < N)"),
         ("`assumed`", "`true` or `false`", "no (false)", "true when the sources do not state the date"),
         ("`reason`", "text", "when assumed", "why the date was assumed"),
         ("`sources`", "list of Source", "no", "where the review is named"),
@@ -227,7 +229,7 @@ def main() -> None:
     assert set(i) == {"id", "title", "kind", "unit", "direction", "baseline", "target", "method", "latest", "readings", "assessment"}, i.keys()
 
     rep = json.loads(run(["report", "weekly", "--format", "json", "--today", "2026-11-23"]))
-    want = ["version", "week", "from", "to", "as_of", "workspace", "summary", "changes", "entered", "due", "reviews", "portfolio", "pledges",
+    want = ["version", "week", "from", "to", "as_of", "workspace", "summary", "changes", "entered", "rounds", "due", "reviews", "portfolio", "pledges",
             "charts", "timeline", "attention"]
     assert list(rep) == want, list(rep)
     assert list(rep["entered"]) == ["total", "backdated", "items"], rep["entered"]

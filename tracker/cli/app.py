@@ -218,6 +218,18 @@ def parse_date(value: str | None, app: App, option: str) -> date:
         raise UsageError(f"{option}: {exc}") from None
 
 
+def required_day(value: str | None, option: str, what: str) -> date:
+    """Parse a required YYYY-MM-DD option; a missing or malformed one is a usage error naming the option."""
+    from tracker.pledges.days import parse_day
+
+    if value is None:
+        raise UsageError(f"{option}: required: {what} (YYYY-MM-DD)")
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
 pass_app = click.make_pass_decorator(App)
 
 

@@ -19,10 +19,10 @@ COMMANDS = {
     "update": "record", "record": "record", "done": "record", "changes": "record", "correct": "record", "retract": "record",
     "revise": "record", "snooze": "record", "report": "reports",
     "remind": "service", "outbox": "service", "run": "service", "backup": "service", "doctor": "service", "rebuild": "service",
-    "export": "interop", "import": "interop",
+    "export": "interop", "import": "interop", "round": "rounds",
 }
 # The function of a command whose name is not its own (a Python keyword or builtin, or a clash).
-FUNCTIONS = {"run": "run_daemon", "import": "import_group"}
+FUNCTIONS = {"run": "run_daemon", "import": "import_group", "round": "round_group"}
 
 
 class Commands(TrackerGroup):

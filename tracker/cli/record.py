@@ -15,6 +15,7 @@ from tracker.cli.app import (
     location_options,
     parse_date,
     pass_app,
+    required_day,
     source_option,
     text_option,
     today_option,
@@ -258,15 +259,9 @@ def revise(app: App, pledge_id: str, milestone: str | None, indicator: str | Non
 @pass_app
 def snooze(app: App, pledge_id: str, milestone: str | None, until_text: str | None, reason: str | None) -> None:
     """Silence a deadline's reminders, escalations included, until a day; journaled with who and why."""
-    from tracker.pledges.days import parse_day
     from tracker.store import snoozes
 
-    if until_text is None:
-        raise UsageError("--until: required: the day reminders resume (YYYY-MM-DD)")
-    try:
-        until = parse_day(until_text)
-    except ValueError as exc:
-        raise UsageError(f"--until: {exc}") from None
+    until = required_day(until_text, "--until", "the day reminders resume")
     if until < app.today:
         raise UsageError(f"--until: {until} is before today ({app.today}); give the day reminders resume")
     why = (text_option(reason, "--reason") or "").strip()

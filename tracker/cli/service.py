@@ -28,7 +28,7 @@ def remind(app: App, dry_run: bool, as_json: bool) -> None:
     if elsewhere and not dry_run:
         click.echo(f"warning: {elsewhere}", err=True)
         return
-    result = tick(db, app.workspace.settings, app.today, now=app.now, dry_run=dry_run)
+    result = tick(db, app.workspace.settings, app.today, now=app.now, dry_run=dry_run, root=app.workspace.root)
     if as_json:
         emit_json(result.as_json())
     elif not (dry_run or result.sent or result.failed or result.dead or result.unknown or result.skipped):

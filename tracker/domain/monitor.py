@@ -24,6 +24,7 @@ class Rules:
     backoff_after_days: int = 28
     later_every_days: int = 30
     escalate_every_days: int = 30
+    repeats_end: bool = False  # no repeats after backoff_after_days (a reporting round's requests stop)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ def _overdue_days(rules: Rules, due: date, today: date) -> list[int]:
         if due + timedelta(days=late) >= oldest:
             found.append(late)
         late += every
+    if rules.repeats_end:
+        return found
     # Later repeats fall on days shared by every deadline, so a contact's long-overdue items arrive together.
     last_weekly = late - every
     first = max(due + timedelta(days=last_weekly + max(1, rules.later_every_days // 2)), oldest)

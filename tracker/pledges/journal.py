@@ -35,9 +35,13 @@ TYPES: dict[str, tuple[str, ...]] = {
     "revision": ("item_kind", "item", "field", "old", "new", "date"),
     "retract": ("target", "reason"),
     "snooze": ("item_kind", "item", "until", "reason"),
+    "round-open": ("round", "due", "pledges"),
+    "round-close": ("round",),
 }
 OPTIONAL = {"update": ("source", "corrects"), "reading": ("source", "note", "corrects"), "done": ("evidence", "corrects"),
-            "revision": ("reason",), "retract": (), "snooze": ()}
+            "revision": ("reason",), "retract": (), "snooze": (), "round-open": ("review", "owner", "framework", "message", "asked"),
+            "round-close": ()}
+ROUNDS = ("round-open", "round-close")  # entries about a reporting round, not one pledge: they carry no `pledge`
 
 
 def new_name(now: datetime) -> tuple[str, str]:
@@ -142,14 +146,35 @@ def _entry(line: str, defaults: dict[str, Any]) -> dict[str, Any]:
     kind = entry.get("type")
     if kind not in TYPES:
         raise ValueError(f"unknown entry type {kind!r} (known: {', '.join(TYPES)}, and defaults)")
-    missing = [k for k in ("id", "pledge", "entered_at", *TYPES[kind]) if k not in entry]
+    common = ("id", "entered_at") if kind in ROUNDS else ("id", "pledge", "entered_at")
+    missing = [k for k in (*common, *TYPES[kind]) if k not in entry]
     if missing:
         raise ValueError(f"a {kind} entry lacks {', '.join(missing)}")
-    if not all(isinstance(entry[k], str) for k in ("id", "pledge", "entered_at")):
-        raise ValueError("id, pledge and entered_at must be text")
+    if not all(isinstance(entry[k], str) for k in common):
+        raise ValueError(f"{', '.join(common)} must be text")
     if kind == "snooze":
         _check_snooze(entry)
+    if kind == "round-open":
+        _check_round(entry)
     return entry
+
+
+def _check_round(entry: dict[str, Any]) -> None:
+    """Refuse a round the index could not take in: a name, a due day, a list of pledge ids."""
+    from tracker.pledges.days import parse_day
+
+    if not isinstance(entry["round"], str) or not entry["round"].strip():
+        raise ValueError("a round's name must be text")
+    try:
+        if not isinstance(entry["due"], str) or parse_day(entry["due"]).isoformat() != entry["due"]:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"a round's due must be a day YYYY-MM-DD, not {entry['due']!r}") from None
+    if not isinstance(entry["pledges"], list) or not all(isinstance(p, str) for p in entry["pledges"]):
+        raise ValueError("a round's pledges must be a list of pledge ids")
+    asked = entry.get("asked") or {}
+    if not isinstance(asked, dict) or not all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in asked.values()):
+        raise ValueError("a round's asked must map pledge ids to lists of indicator ids")
 
 
 def _check_snooze(entry: dict[str, Any]) -> None:

@@ -210,6 +210,21 @@ class Pledge(_Model):
         return next((i for i in self.indicators if i.id == indicator_id), None)
 
 
+class ReviewRound(BaseModel):
+    """A reporting round the monitoring tick opens before each occurrence of a review."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    open_days_before: Annotated[int, Field(ge=1, le=3650)]
+    due_days_before: Annotated[int, Field(ge=0, le=3650)]
+
+    @model_validator(mode="after")
+    def _due_after_open(self) -> ReviewRound:
+        if self.due_days_before >= self.open_days_before:
+            raise ValueError("a round is due after it opens: due_days_before must be less than open_days_before")
+        return self
+
+
 class Review(Assumable):
     """A dated event pledges are examined at; `every_years` makes it recur from `first`."""
 
@@ -217,4 +232,5 @@ class Review(Assumable):
     title: Line
     first: Fuzzy
     every_years: Annotated[int, Field(ge=1, le=50)] | None = None
+    round: ReviewRound | None = None
     sources: list[Source] = Field(default_factory=list)

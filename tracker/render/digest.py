@@ -11,7 +11,7 @@ from tracker.views.digest import Digest, Field, Item
 WIDTH = 78
 LABEL = 13  # the width of a field's label column in the text part
 KIND_NAME = {"escalation": "Escalation", "overdue": "Overdue", "due": "Due today", "before": "Coming up",
-             "review": "Review", "progress": "Progress alert"}
+             "review": "Review", "progress": "Progress alert", "round": "Reporting round"}
 _CELL = "padding:2px 8px;vertical-align:top;text-align:left;border-bottom:1px solid #ddd"
 _LABEL_CELL = _CELL + ";color:#555;white-space:nowrap;font-weight:normal"
 

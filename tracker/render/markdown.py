@@ -69,6 +69,7 @@ def render_markdown(report: dict[str, Any], pledges: bool = True) -> str:
     lines += _summary(report["summary"])
     lines += _changes(report["changes"])
     lines += _entered(report["entered"]) if "entered" in report else []
+    lines += _rounds(report["rounds"]) if "rounds" in report else []
     lines += ["## Due in the next 30 days", "", *_due(report["due"]["within_30"])]
     lines += ["## Due in 31 to 90 days", "", *_due(report["due"]["within_90"])]
     lines += ["## Reviews approaching", ""]
@@ -111,6 +112,13 @@ def _changes(changes: dict[str, Any]) -> list[str]:
     lines += ["### Newly overdue", ""]
     lines += _table(["due", "pledge", "what"], [[_when(d), md(d["pledge_id"]), md(d["what"])] for d in changes["newly_overdue"]])
     return lines
+
+
+def _rounds(rounds: list[dict[str, Any]]) -> list[str]:
+    from tracker.render.round_report import EMPTY, lines
+
+    found = [f"- **{md(name)}**: {md(line)}" for name, line in lines(rounds)]
+    return ["## Reporting rounds", "", *(found or [EMPTY]), ""]
 
 
 def _entered(entered: dict[str, Any]) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from tracker.render.entered import html_section as entered_section
 from tracker.render.html import VERDICT_CLASS, Html, Row, day_of, due_text, el, esc, join, link, long_date, number, table
+from tracker.render.round_report import html_section as rounds_section
 from tracker.render.sanitize import inert
 from tracker.render.svg import chart_caption, chart_legend, chart_svg, timeline_legend, timeline_svg
 
@@ -163,7 +164,7 @@ def _summary_facts(summary: Row) -> Html:
 
 
 def _nav() -> Html:
-    targets = (("changes", "What changed"), ("entered", "Entered"), ("due", "Due soon"), ("reviews", "Reviews"), ("timeline", "Timeline"),
+    targets = (("changes", "What changed"), ("entered", "Entered"), ("rounds", "Rounds"), ("due", "Due soon"), ("reviews", "Reviews"), ("timeline", "Timeline"),
                ("indicators", "Indicators"), ("portfolio", "Portfolio"), ("pledges", "Pledges"))
     return el("nav", *(el("a", esc(label), href=f"#{anchor}") for anchor, label in targets))
 
@@ -371,6 +372,7 @@ def render_html(report: dict[str, Any]) -> str:
     """Return the weekly report as one self-contained HTML5 page (inline CSS and SVG, no script, no network)."""
     body = el("main",
               _header(report), _changes(report.get("changes") or {}), _entered(report),
+              rounds_section(report.get("rounds") or []),
               _due(report.get("due") or {}), _reviews(report.get("reviews") or []),
               _timeline(report), _charts(report), _portfolio(report.get("portfolio") or {}), _pledges(report.get("pledges") or []),
               el("footer", esc(f"pledge tracker · weekly report format {inert(report.get('version'))} · generated offline; this page loads nothing")))

@@ -29,7 +29,7 @@ def fields(data: dict[str, Any], attachment: str | None, link_url: str | None) -
              ("Due in 30 days", _names(data["due"]["within_30"])),
              ("Entered", f"{entered['total']} entries ({entered['backdated']} backdated)")]
     found += [("Review", f"{r.get('title') or r.get('what')}: {r['date']}") for r in data["reviews"][:3]]
-    found += [("Round", line) for line in data.get("round_lines", [])]
+    found += [("Round", f"{r['name']}: {r['compliance']}") for r in data.get("rounds", [])]
     if attachment:
         found.append(("Full report", f"attached ({attachment})"))
     if link_url:

@@ -66,7 +66,7 @@ def tick_job(workspace: Workspace, today_arg: str | None, problems: FileProblems
     local = workspace.now(today_arg)
     with _logged("tick"), _synced(workspace, local, problems) as db:
         # Retries and leases follow the same clock as the day: with --today, stepping the day is time passing.
-        result = tick(db, workspace.settings, local.date(), now=local.astimezone(UTC))
+        result = tick(db, workspace.settings, local.date(), now=local.astimezone(UTC), root=workspace.root)
         log.info("tick: %d sent, %d failed, %d dead, %d planned, %d superseded, %d alerts", len(result.sent), len(result.failed),
                  len(result.dead), result.planned, result.superseded, result.alerts)
         if reporting.due_for_weekly(local, workspace.settings.weekly_day, workspace.settings.weekly_time):

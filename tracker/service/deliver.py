@@ -8,7 +8,7 @@ outlasts the longest send (smtplib's timeouts), so it cannot run out while a mes
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,7 @@ class Delivery:
     open_now: set[tuple[str, str]]
     snoozed: set[str]
     review_pledges: dict[str, dict[str, list[str]]]  # review deadline key -> recipient -> pledges examined there
+    rounds: dict[str, dict[str, Any]] = field(default_factory=dict)  # open reporting rounds by name
 
 
 def deliver(db: Database, context: Delivery, moment: datetime, result: TickResult) -> None:
@@ -66,7 +67,7 @@ def _facts(db: Database, context: Delivery, recipient: str, rows: list[dict[str,
     ids = sorted(wanted)
     with statuses(db, context.today, context.settings) as states:
         by_id = {s.id: s for s in states.some(ids)} if ids else {}
-    return Facts(context.today, by_id, context.people, store_outbox.last_updates(db, ids), reviews)
+    return Facts(context.today, by_id, context.people, store_outbox.last_updates(db, ids), reviews, context.rounds)
 
 
 def _skip(db: Database, rows: list[dict[str, Any]], owner: str, context: Delivery, result: TickResult) -> None:

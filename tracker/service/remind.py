@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker import __version__
@@ -55,6 +56,7 @@ class _Context:
     snoozed: dict[str, str]
     today: date
     now: str
+    rounds: list[dict[str, Any]] = field(default_factory=list)  # open reporting rounds with each pledge's state
 
 
 @dataclass
@@ -96,6 +98,29 @@ def gather(states: Iterable[PledgeStatus], people: dict[str, dict[str, Any]], be
     rules = rules_for(context.settings, None)
     found.watched += [Watched(f"review:{d.item}", None, when, d.text, d.precision, what, tuple(sorted(who)), (), rules,
                               can_be_overdue=False) for (what, when), (d, who) in found.reviews.items()]
+    found.watched += round_watches(context.rounds, people)
+    return found
+
+
+# A round asks at its opening, 14, 7 and 1 days before it is due, then weekly while missing, six times at most.
+ROUND_BEFORE_DAYS = (14, 7, 1)
+ROUND_REPEATS = 6
+
+
+def round_watches(rounds: list[dict[str, Any]], people: dict[str, dict[str, Any]]) -> list[Watched]:
+    """Return a deadline per pledge still missing from an open round, for its contacts only."""
+    from tracker.domain.monitor import Rules, Watched
+
+    found = []
+    for r in rounds:
+        due = date.fromisoformat(r["due"])
+        lead = max(0, (due - date.fromisoformat(r["opened_on"])).days)
+        rules = Rules(tuple(sorted({lead, *ROUND_BEFORE_DAYS}, reverse=True)), 7, 10**6, 7 * ROUND_REPEATS, repeats_end=True)
+        for p in r["pledges"]:
+            contacts = tuple(people.get(p["id"], {}).get("contacts", ()))
+            if p["state"] == "missing" and contacts:
+                found.append(Watched(f"round:{r['name']}/{p['id']}", p["id"], due, r["due"], "day", f"reporting round {r['name']}",
+                                     contacts, (), rules))
     return found
 
 
@@ -104,7 +129,8 @@ def _entry(slot: Slot, status: str, today: date, now: str, title: str | None) ->
 
     d = slot.deadline
     return {
-        "dedupe_key": slot.dedupe_key, "kind": slot.kind, "pledge_id": d.pledge_id, "deadline_key": d.key,
+        "dedupe_key": slot.dedupe_key, "kind": "round" if d.key.startswith("round:") else slot.kind, "pledge_id": d.pledge_id,
+        "deadline_key": d.key,
         "deadline_date": d.date.isoformat(), "deadline_text": d.text, "precision": d.precision, "what": d.what,
         "lead_days": slot.lead_days, "slot_date": slot.slot_date.isoformat(), "recipient": slot.recipient,
         "channel": "channel" if slot.recipient.startswith("channel:") else "email",
@@ -123,12 +149,14 @@ def _alert(s: PledgeStatus, change: str, recipient: str, today: date, now: str) 
     }
 
 
-def tick(db: Database, settings: Settings, today: date, now: datetime | None = None, dry_run: bool = False) -> TickResult:
+def tick(db: Database, settings: Settings, today: date, now: datetime | None = None, dry_run: bool = False,
+         root: Path | None = None) -> TickResult:
     """Plan what is due as of `today`, then send what is ready, one digest per recipient (or, with dry_run, only
     say what would go out).
 
     `now` is the instant retries and leases are measured from; callers pass the one `Workspace.now` gives, so that
-    with --today the retry times follow the simulated day. Without it, the real clock.
+    with --today the retry times follow the simulated day. Without it, the real clock. Given the workspace `root`, a
+    tick first opens the reporting rounds the review calendar asks for today (not in a dry run).
     """
     moment = (now or datetime.now(UTC)).astimezone(UTC)  # stamps are compared as UTC text
     stamp = moment.isoformat(timespec="microseconds")
@@ -139,8 +167,13 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
     # Only a tick with something to do loads the planning and assessment code.
     from tracker.store import snoozes
     from tracker.views.portfolio import statuses
+    from tracker.views.rounds import open_rounds
 
-    context = _Context(settings, channels, snoozes.active(db, today), today, stamp)
+    if root is not None and not dry_run:
+        from tracker.service.rounds import scheduled
+
+        scheduled(db, root, today, stamp)
+    context = _Context(settings, channels, snoozes.active(db, today), today, stamp, open_rounds(db, settings))
     people = store_outbox.notify_rows(db)
     with statuses(db, today, settings) as states:
         found = gather(states, people, store_outbox.watch_rows(db), context)
@@ -154,8 +187,8 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
     store_outbox.save_watch(db, found.seen, today)
     from tracker.service.deliver import Delivery, deliver
 
-    deliver(db, Delivery(settings, channels, today, people, found.open_deadlines(), found.snoozed, found.review_pledges()),
-            moment, result)
+    deliver(db, Delivery(settings, channels, today, people, found.open_deadlines(), found.snoozed, found.review_pledges(),
+                         {r["name"]: r for r in context.rounds}), moment, result)
     store_outbox.set_tick_key(db, key)
     return result
 

@@ -65,6 +65,9 @@ def index(db: Database, entries: Iterable[dict[str, Any]]) -> None:
         if entry["type"] == "retract":
             _retract(db, entry)
             continue
+        if entry["type"] in journal.ROUNDS:
+            _round(db, entry)
+            continue
         if db.execute("SELECT 1 FROM retractions WHERE target = ?", [entry["id"]]).fetchone():
             db.execute("UPDATE retractions SET original = ?, pledge_id = ? WHERE target = ?",
                        [json.dumps(entry, ensure_ascii=False), entry["pledge"], entry["id"]])
@@ -79,6 +82,29 @@ def index(db: Database, entries: Iterable[dict[str, Any]]) -> None:
             db.execute("UPDATE retractions SET replaced_by = ? WHERE target = ?", [entry["id"], entry["corrects"]])
         if entry["type"] == "revision":
             db.execute(SAME_REVISION, row)
+
+
+# The earliest opening of a round's name is the round, whatever order clones' journal files are taken in.
+ROUND_OPEN = """INSERT INTO rounds (name, entry_id, due, opened_at, author, review, owner, framework, message)
+    VALUES (:round, :id, :due, :entered_at, :author, :review, :owner, :framework, :message)
+    ON CONFLICT (name) DO UPDATE SET entry_id = excluded.entry_id, due = excluded.due, opened_at = excluded.opened_at,
+        author = excluded.author, review = excluded.review, owner = excluded.owner, framework = excluded.framework,
+        message = excluded.message
+    WHERE excluded.opened_at < rounds.opened_at"""
+
+
+def _round(db: Database, entry: dict[str, Any]) -> None:
+    if entry["type"] == "round-close":
+        db.execute("INSERT OR IGNORE INTO round_closes (entry_id, round, author, entered_at) VALUES (?, ?, ?, ?)",
+                   [entry["id"], entry["round"], entry.get("author"), entry["entered_at"]])
+        return
+    row = {"review": None, "owner": None, "framework": None, "message": None, "author": None, **entry}
+    if db.execute(ROUND_OPEN, row).rowcount == 0:
+        return  # an earlier opening of this name is the round
+    asked = entry.get("asked") or {}
+    db.execute("DELETE FROM round_pledges WHERE round = ?", [entry["round"]])
+    db.conn.executemany("INSERT INTO round_pledges (round, pledge_id, asked) VALUES (?, ?, ?)",
+                        [(entry["round"], p, json.dumps(asked.get(p, []))) for p in entry["pledges"]])
 
 
 def _retract(db: Database, entry: dict[str, Any]) -> None:

@@ -283,3 +283,29 @@ def m0012_snoozes(db: Database) -> None:
     # A snooze ended early brings reminders back today: the next tick must plan again, not take the quiet path.
     db.execute("CREATE TRIGGER snoozes_insert_tick AFTER INSERT ON snoozes BEGIN "
                "UPDATE cache_state SET data_version = data_version + 1 WHERE id = 1; END")
+
+
+@migration("0013_rounds")
+def m0013_rounds(db: Database) -> None:
+    """Reporting rounds, taken in from the journal: the round (the earliest opening of a name wins), the pledges it
+    asks with the indicators whose readings it asks for, and its closings (the earliest counts)."""
+    _run(
+        db,
+        """
+        CREATE TABLE rounds (
+            name TEXT PRIMARY KEY, entry_id TEXT NOT NULL, due TEXT NOT NULL, opened_at TEXT NOT NULL, author TEXT,
+            review TEXT, owner TEXT, framework TEXT, message TEXT
+        );
+        CREATE TABLE round_pledges (
+            round TEXT NOT NULL, pledge_id TEXT NOT NULL, asked TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (round, pledge_id)
+        );
+        CREATE TABLE round_closes (entry_id TEXT PRIMARY KEY, round TEXT NOT NULL, author TEXT, entered_at TEXT NOT NULL);
+        CREATE INDEX round_closes_round ON round_closes(round, entered_at);
+        CREATE INDEX status_updates_pledge_recorded ON status_updates(pledge_id, recorded_at);
+        CREATE INDEX readings_pledge_recorded ON readings(pledge_id, indicator_id, recorded_at)
+        """,
+    )
+    # Opening or closing a round changes who is asked today: the next tick must plan again, not take the quiet path.
+    for table in ("rounds", "round_pledges", "round_closes"):
+        db.execute(f"CREATE TRIGGER {table}_insert_tick AFTER INSERT ON {table} BEGIN "
+                   "UPDATE cache_state SET data_version = data_version + 1 WHERE id = 1; END")

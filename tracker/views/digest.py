@@ -54,6 +54,7 @@ class Facts:
     people: dict[str, dict[str, Any]]
     last_updates: dict[str, dict[str, Any]]
     review_pledges: dict[str, dict[str, list[str]]]  # review deadline key -> recipient -> pledge ids examined there
+    rounds: dict[str, dict[str, Any]] = field(default_factory=dict)  # open reporting rounds by name
 
 
 def build(recipient: str, rows: list[dict[str, Any]], facts: Facts) -> Digest:
@@ -122,6 +123,10 @@ def subject(items: list[Item], more: dict[str, int] | None = None) -> str:
         group = [i for i in items if i.kind == kind]
         if group or more.get(kind):
             parts.append(f"{len(group) + more.get(kind, 0)} {name}{'' if more.get(kind) else _one_pledge(group)}")
+    asked = [i for i in items if i.kind == "round"]
+    if asked or more.get("round"):
+        count = len(asked) + more.get("round", 0)
+        parts.append(f"{count} update{'s' if count > 1 else ''} asked for a reporting round")
     progress = [i for i in items if i.kind == "progress"]
     worse = sum(_change(i).endswith(("to off-track", "to regressing")) for i in progress)
     if worse:
@@ -160,6 +165,8 @@ def _item(row: dict[str, Any], recipient: str, facts: Facts) -> Item:
     days = (due - facts.today).days
     if row["deadline_key"].startswith("review:"):
         return _review(row, recipient, days, facts)
+    if row["kind"] == "round":
+        return _round(row, days, facts)
     state = facts.states.get(row["pledge_id"] or "")
     title = state.row["title"] if state else row["pledge_id"]
     kind = "overdue" if days < 0 and row["kind"] in ("due", "before") else row["kind"]  # sent late, after a catch-up
@@ -252,6 +259,28 @@ def _review(row: dict[str, Any], recipient: str, days: int, facts: Facts) -> Ite
         pledge = listed[0].id if len(ids) == 1 else "PLEDGE"
         item.commands = [f'tracker update {pledge} --status in-progress --note "..."',
                          f"tracker record {pledge} INDICATOR VALUE --date YYYY-MM-DD"]
+    return item
+
+
+def _round(row: dict[str, Any], days: int, facts: Facts) -> Item:
+    """A reporting round's request: what is asked of one pledge, by when, and the exact commands to answer."""
+    name = row["deadline_key"].removeprefix("round:").rsplit("/", 1)[0]
+    found = facts.rounds.get(name, {})
+    state = facts.states.get(row["pledge_id"] or "")
+    title = state.row["title"] if state else row["pledge_id"]
+    pledge: dict[str, Any] = next((p for p in found.get("pledges", []) if p["id"] == row["pledge_id"]), {})
+    titles = {t["indicator_id"]: t["title"] for t in json.loads(state.trend_json)} if state else {}
+    readings = [titles.get(i, i) for i in pledge.get("asked_readings", [])]
+    asked = "a status update with a note and its source" + (f"; readings of {', '.join(readings)}" if readings else "")
+    item = Item("round", f"{name}: an update on {title} is asked by {row['deadline_date']} ({_days_phrase(days)})", days,
+                [("Round", name), ("Pledge", f"{title} ({row['pledge_id']})"), ("Asked", asked), ("By", str(row["deadline_date"])),
+                 ("Days left", _days_text(days))], pledge_id=row["pledge_id"], title=title)
+    if found.get("message"):
+        item.fields.insert(1, ("Message", found["message"]))
+    if state is not None:
+        item.fields.append(("Last update", _last_update(state.id, facts)))
+    item.commands = [f'tracker update {row["pledge_id"]} --status in-progress --note "..." --source "..."']
+    item.commands += [f"tracker record {row['pledge_id']} {i} VALUE --date YYYY-MM-DD --source \"...\"" for i in pledge.get("asked_readings", [])]
     return item
 
 

@@ -47,6 +47,7 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
         "summary": sections.summary(),
         "changes": {**events, "newly_overdue": _by_date(sections.newly_overdue)},
         "entered": _entered(db, monday, settings),
+        "rounds": _rounds(db, as_of, settings),
         "due": {"within_30": _by_date(sections.within_30), "within_90": _by_date(sections.within_90)},
         "reviews": sorted(sections.reviews.values(), key=lambda r: r["date"]),
         "portfolio": sections.portfolio(),
@@ -55,6 +56,13 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
         "timeline": sorted(sections.timeline, key=lambda d: (d["date"], d["kind"], d["pledge_id"] or "")),
         "attention": service_warnings(db, now),
     }
+
+
+def _rounds(db: Database, as_of: date, settings: Settings) -> list[dict[str, Any]]:
+    """Return the open reporting rounds with their compliance ('9 of 12 reported, 3 missing, due in 12 days')."""
+    from tracker.views.rounds import compliance, open_rounds
+
+    return [{**r, "compliance": compliance(r, as_of)} for r in open_rounds(db, settings)]
 
 
 def _entered(db: Database, monday: date, settings: Settings) -> dict[str, Any]:
