@@ -14,7 +14,7 @@ from tracker.cli.app import App, global_options, pass_app, today_option
 from tracker.errors import UsageError
 
 PROGRESS_ROWS = 5000
-CSV_TABLES = ("pledges", "readings", "updates", "milestones")
+CSV_TABLES = ("pledges", "readings", "updates", "milestones", "indicators")
 Advance = Callable[[int], None]
 
 @click.group()

@@ -19,7 +19,7 @@ COMMANDS = {
     "update": "record", "record": "record", "done": "record", "changes": "record", "correct": "record", "retract": "record",
     "revise": "record", "snooze": "record", "report": "reports",
     "remind": "service", "outbox": "service", "run": "service", "backup": "service", "doctor": "service", "rebuild": "service",
-    "export": "interop", "import": "interop", "round": "rounds",
+    "export": "interop", "import": "interop", "round": "rounds", "publish": "publish",
 }
 # The function of a command whose name is not its own (a Python keyword or builtin, or a clash).
 FUNCTIONS = {"run": "run_daemon", "import": "import_group", "round": "round_group"}

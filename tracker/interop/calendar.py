@@ -43,14 +43,17 @@ class Entry:
 
 
 def deadline_calendar(db: Database, workspace: Workspace, today: date, owner: str | None = None,
-                      framework: str | None = None) -> tuple[int, Iterator[bytes]]:
-    """Return how many events the calendar of the matching pledges' open deadlines has, and its bytes in chunks."""
+                      framework: str | None = None, now: datetime | None = None) -> tuple[int, Iterator[bytes]]:
+    """Return how many events the calendar of the matching pledges' open deadlines has, and its bytes in chunks.
+
+    `now` is every event's DTSTAMP (default: the clock); a fixed instant makes the same state give the same bytes.
+    """
     settings = workspace.settings
     with statuses(db, today, settings) as found:
         states = (s for s in found if matches(s.row, owner, framework) and s.row["reported_status"] not in CLOSED_STATUSES)
         people, revisions = store_outbox.notify_rows(db), due_revisions(db)
         entries = calendar_entries(states, people, revisions, settings, calendar_domain(workspace.root.name))
-    return len(entries), render_chunks(entries, f"Pledge deadlines: {workspace.root.name}")
+    return len(entries), render_chunks(entries, f"Pledge deadlines: {workspace.root.name}", now)
 
 
 def write_deadlines_ics(db: Database, workspace: Workspace, today: date) -> Path:

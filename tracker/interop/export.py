@@ -5,35 +5,34 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
+from tracker.interop import columns
 from tracker.store import core, index, queries
 from tracker.store import outbox as store_outbox
-from tracker.store.bulk import active_pledge_ids, definitions, iter_readings, iter_updates, read_snapshot
+from tracker.store.bulk import active_pledge_ids, definitions, iter_indicators, iter_readings, iter_updates, read_snapshot
 from tracker.store.db import Database
 from tracker.views.portfolio import history, statuses
 from tracker.workspace import Workspace
 
 JSON_VERSION = 1
 CHUNK_CHARS = 1 << 16
-CSV_COLUMNS: dict[str, tuple[str, ...]] = {
-    "pledges": ("id", "title", "owner", "frameworks", "due", "due_date", "reported_status", "reported_on", "schedule_status",
-                "next_deadline", "next_deadline_date", "days_left", "assessed_status", "health", "progress", "milestones_done",
-                "milestones_total", "discrepancy", "last_evidence"),
-    "readings": ("pledge", "indicator", "date", "value", "source", "note", "unit", "recorded_at"),
-    "updates": ("pledge", "date", "status", "note", "source", "recorded_at"),
-    "milestones": ("pledge", "milestone", "title", "due", "due_date", "precision", "assumed", "done_on", "evidence", "days_left"),
-}
+CSV_COLUMNS: dict[str, tuple[str, ...]] = {table: columns.names(table) for table in columns.TABLES}
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 
-def json_export(db: Database, workspace: Workspace, today: date) -> Iterator[str]:
-    """Yield the whole workspace state as one JSON document, in pieces of about 64 KiB: pledges, history, readings, outbox."""
-    return buffered(_json_pieces(db, workspace, today))
+def json_export(db: Database, workspace: Workspace, today: date, exported_at: str | None = None) -> Iterator[str]:
+    """Yield the whole workspace state as one JSON document, in pieces of about 64 KiB: pledges, history, readings, outbox.
+
+    `exported_at` (a UTC ISO 8601 instant) stands in for the clock, so the same state can give the same bytes.
+    """
+    return buffered(_json_pieces(db, workspace, today, exported_at or core.utc_now()))
 
 
 def buffered(pieces: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[str]:
@@ -49,12 +48,12 @@ def buffered(pieces: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[str]:
     yield "".join(chunk)
 
 
-def _json_pieces(db: Database, workspace: Workspace, today: date) -> Iterator[str]:
+def _json_pieces(db: Database, workspace: Workspace, today: date, exported_at: str) -> Iterator[str]:
     settings = workspace.settings
     # One transaction (the statuses' read) for every read: a long export sees one state while others write.
     with statuses(db, today, settings) as found:
         status = dict(found.reader.by_id())  # JSON text, used as it is
-        head = {"version": JSON_VERSION, "exported_at": core.utc_now(), "today": today.isoformat(),
+        head = {"version": JSON_VERSION, "exported_at": exported_at, "today": today.isoformat(),
                 "workspace": {"name": workspace.root.name, "timezone": settings.timezone, "before_days": list(settings.before_days)}}
         yield _dumps(head)[:-1] + ', "pledges": ['
         yield from _joined(f'{{"id": {_dumps(pledge_id)}, "definition": {_dumps(spec)}, "status": {status.get(pledge_id, "null")}}}'
@@ -87,7 +86,7 @@ def csv_export(db: Database, workspace: Workspace, today: date, table: str) -> I
         with statuses(db, today, workspace.settings) as found:
             yield from csv_chunks(CSV_COLUMNS[table], _pledge_rows(found.reader.by_id()))
         return
-    source = {"readings": _reading_rows, "updates": _update_rows, "milestones": _milestone_rows}[table]
+    source = {"readings": _reading_rows, "updates": _update_rows, "milestones": _milestone_rows, "indicators": _indicator_rows}[table]
     with read_snapshot(db):
         yield from csv_chunks(CSV_COLUMNS[table], source(db, today))
 
@@ -145,3 +144,17 @@ def _milestone_rows(db: Database, today: date) -> Iterator[tuple[Any, ...]]:
             days_left = None if m["done_on"] else (date.fromisoformat(m["due_date"]) - today).days
             yield (m["pledge_id"], m["id"], m["title"], m["due_text"], m["due_date"], m["due_precision"], bool(m["assumed"]),
                    m["done_on"], m["evidence"], days_left)
+
+
+def _indicator_rows(db: Database, today: date) -> Iterator[tuple[Any, ...]]:
+    for i in iter_indicators(db):
+        levels = "; ".join(json.loads(i["levels"]) or []) if i["levels"] else None
+        yield (i["pledge_id"], i["id"], i["title"], i["kind"], i["unit"], i["direction"], i["method"], levels,
+               _stored_value(i["baseline_value"]), i["baseline_date"], _stored_value(i["target_value"]), i["target_date"])
+
+
+def _stored_value(text: str | None) -> float | str | None:
+    """Return a baseline or target stored as text as a number when it is one, so -5 is not taken for a formula."""
+    if text is None or not NUMBER.fullmatch(text):
+        return text
+    return int(text) if text.lstrip("-").isdigit() else float(text)

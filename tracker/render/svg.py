@@ -100,8 +100,9 @@ def _timeline_label(item: Row) -> str:
     if item.get("kind") == "review":
         return what.removeprefix("review: ")
     if item.get("kind") == "milestone":
-        return f"{inert(item.get('pledge_id'))}: {what.removeprefix('milestone: ')}"
-    return f"{inert(item.get('pledge_id'))}: {what}"
+        what = what.removeprefix("milestone: ")
+    # One pledge's own timeline (a page of the published site) leaves its id out.
+    return f"{inert(item.get('pledge_id'))}: {what}" if item.get("pledge_id") else what
 
 
 def truncate(text: str, most: int) -> str:
@@ -182,8 +183,12 @@ def _today_line(frame: Frame, today: date | None, top: float, bottom: float, lab
     return el("g", el("title", esc(f"as of {today.isoformat()}")), line, text)
 
 
-def timeline_svg(items: list[Row], today: date | None) -> Html:
-    """Return the deadline timeline as an inline SVG: a time axis, a today marker and one marker per deadline."""
+def timeline_svg(items: list[Row], today: date | None, narrow: bool = False) -> Html:
+    """Return the deadline timeline as an inline SVG: a time axis, a today marker and one marker per deadline.
+
+    With `narrow`, the SVG also holds the phone layout (one row per deadline), which the shared style sheet shows
+    instead on a narrow screen; without that style sheet it stays hidden.
+    """
     dated = [(d, item) for item in items if (d := day_of(item.get("date")))]
     days = [d for d, _ in dated] + ([today] if today else [])
     # A report always has its as-of day; without it and without a deadline there is nothing to place on any axis.
@@ -195,8 +200,50 @@ def timeline_svg(items: list[Row], today: date | None) -> Html:
     body = [_time_axis(frame, TL_AXIS, height - 6, 12), _today_line(frame, today, TL_AXIS - 4, height - 6, height - 8)]
     body += [_timeline_item(item, frame.x(d), lane, p) for (d, item), lane, p in zip(dated, lanes, placed, strict=True)]
     label = f"Timeline of {len(dated)} deadlines from {start.isoformat()} to {end.isoformat()}"
-    return el("svg", el("title", esc(label)), *body, viewBox=f"0 0 {TL_WIDTH} {height}", role="img", aria_label=label,
-              preserveAspectRatio="xMinYMin meet", class_="timeline-svg")
+    box = {"viewBox": f"0 0 {TL_WIDTH} {height}", "role": "img", "aria_label": label, "preserveAspectRatio": "xMinYMin meet"}
+    if not narrow:
+        return el("svg", el("title", esc(label)), *body, **box, class_="timeline-svg")
+    rows, rows_height = _narrow_timeline(sorted(dated, key=lambda pair: pair[0]), today)
+    scale = TL_WIDTH / NARROW_WIDTH
+    # The phone layout sets the box's proportions; it is never shorter than the wide one, so both fill the width.
+    ratio = f"{NARROW_WIDTH} / {max(rows_height, math.ceil(height / scale))}"
+    phone = el("g", *rows, transform=f"scale({scale:.6f})", class_="tl-narrow", display="none")
+    return el("svg", el("title", esc(label)), el("g", *body, class_="tl-wide"), phone, **box, class_="timeline-svg", style=f"--narrow:{ratio}")
+
+
+# --- the timeline's phone layout: one row per deadline, drawn 360 units wide (about the width of a phone) ---------
+
+NARROW_WIDTH, NARROW_ROW, NARROW_AXIS, NARROW_TOP = 360, 24, 84, 14
+NARROW_CHARS = 37  # label characters that fit right of the axis at 12.5 px
+
+
+def _narrow_row(item: Row, y: float) -> Html:
+    kind = str(item.get("kind"))
+    when = el("text", esc(due_text(item)), x="0", y=_f(y + 4), class_="when")
+    text = el("text", esc(truncate(_timeline_label(item), NARROW_CHARS)), x=str(NARROW_AXIS + 12), y=_f(y + 4), class_="label")
+    return el("g", el("title", esc(_timeline_tooltip(item))), when, _marker(kind, NARROW_AXIS, y), text, class_=f"tl-{kind}")
+
+
+def _narrow_today(today: date, y: float) -> Html:
+    line = el("line", x1="0", y1=_f(y), x2=str(NARROW_WIDTH), y2=_f(y), stroke="#dc2626", stroke_width="1.5", stroke_dasharray="4 3")
+    text = el("text", esc(f"today {today.isoformat()}"), x=str(NARROW_WIDTH), y=_f(y - 3), text_anchor="end", style="fill:#dc2626")
+    return el("g", el("title", esc(f"as of {today.isoformat()}")), line, text)
+
+
+def _narrow_timeline(dated: list[tuple[date, Row]], today: date | None) -> tuple[list[Html], int]:
+    """Return the phone layout's rows in date order, a dashed line where today falls, and the height they take."""
+    parts, y = [], float(NARROW_TOP)
+    for index, (day, item) in enumerate(dated):
+        if today is not None and day >= today and (index == 0 or dated[index - 1][0] < today):
+            parts.append(_narrow_today(today, y + 4))
+            y += NARROW_ROW
+        parts.append(_narrow_row(item, y))
+        y += NARROW_ROW
+    if today is not None and (not dated or dated[-1][0] < today):
+        parts.append(_narrow_today(today, y + 4))
+        y += NARROW_ROW
+    axis = el("line", x1=str(NARROW_AXIS), y1="2", x2=str(NARROW_AXIS), y2=_f(y - NARROW_ROW / 2), stroke="#d1d5db")
+    return [axis, *parts], math.ceil(y - NARROW_ROW / 2 + 8)
 
 
 def timeline_legend() -> Html:

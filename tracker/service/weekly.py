@@ -100,13 +100,25 @@ def scheduled(db: Database, workspace: Workspace, today: date, force: bool = Fal
     week = week_of(today - timedelta(days=today.weekday() + 1))  # the Sunday before this week
     if store_outbox.report_run(db, week) and not force:
         return None
+    # First the site the report's e-mail links to ([publish] base_url), so the link shows this week's record.
+    site = publish_site(db, workspace, today) if workspace.settings.publish_dir else []
     published = publish_week(db, workspace, today, week, send=True)
+    published.paths += site
     store_outbox.record_report_run(db, week, core.utc_now(), today, [str(p) for p in published.paths])
     for line in published.failures():
         import logging
 
         logging.getLogger("tracker").warning("weekly report not delivered to %s", line)
     return published
+
+
+def publish_site(db: Database, workspace: Workspace, today: date) -> list[Path]:
+    """Publish the static site into `[publish] dir` (a folder of the workspace unless absolute); return its index."""
+    from tracker.service.publish import publish
+
+    folder = Path(workspace.settings.publish_dir or "site")
+    site = publish(db, workspace, today, folder if folder.is_absolute() else workspace.root / folder, workspace.settings.publish_base_url)
+    return [site.folder / "index.html"]
 
 
 def due_for_weekly(now_local: datetime, weekday: str, at: str) -> bool:

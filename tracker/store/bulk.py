@@ -1,4 +1,4 @@
-"""Whole-workspace reads for exports and imports: definitions, due-date revision counts, tables as cursors."""
+"""Whole-workspace reads for exports and imports: definitions, due-date revision counts, tables as cursors, the latest entries."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from tracker.store import queries
+from tracker.store.core import rows
 from tracker.store.db import Database
 
 
@@ -71,4 +73,31 @@ def iter_updates(db: Database) -> Iterator[sqlite3.Row]:
         db,
         """SELECT u.pledge_id, u.date, u.status, u.note, u.source, u.recorded_at FROM status_updates u
            JOIN pledges p ON p.id = u.pledge_id AND p.removed_at IS NULL ORDER BY u.pledge_id, u.date, u.id""",
+    )
+
+
+def iter_indicators(db: Database) -> Iterator[sqlite3.Row]:
+    """Yield every indicator of the active pledges, by pledge and file order."""
+    return _cursor(
+        db,
+        """SELECT i.pledge_id, i.id, i.title, i.kind, i.unit, i.direction, i.method, i.levels, i.baseline_value, i.baseline_date,
+                  i.target_value, i.target_date FROM indicators i JOIN pledges p ON p.id = i.pledge_id AND p.removed_at IS NULL
+           WHERE i.removed_at IS NULL ORDER BY i.pledge_id, i.position""",
+    )
+
+
+def latest_entries(db: Database, today: str, limit: int) -> list[dict[str, Any]]:
+    """Return the `limit` entries of active pledges entered last, among those dated up to `today`, newest first, snoozes left out.
+
+    Each is a `changes` row with the pledge's title, and the milestone's or indicator's title and unit where it names one.
+    """
+    return rows(
+        db,
+        f"""SELECT e.*, p.title, coalesce(m.title, i.title) AS item_title, i.unit
+            FROM ({queries.ENTRIES} UNION ALL {queries.RETRACTIONS}) e JOIN pledges p ON p.id = e.pledge_id AND p.removed_at IS NULL
+            LEFT JOIN milestones m ON e.kind = 'done' AND m.pledge_id = e.pledge_id AND m.id = e.item
+            LEFT JOIN indicators i ON e.kind = 'reading' AND i.pledge_id = e.pledge_id AND i.id = e.item
+            WHERE e.kind <> 'snooze' AND e.date <= :today
+            ORDER BY e.recorded_at DESC, e.kind, e.id DESC LIMIT :limit""",
+        {"today": today, "limit": limit},
     )
