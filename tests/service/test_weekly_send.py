@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import mail
+import pytest
 from conftest import REPO, Tracker
+
+from tracker.service import weekly as reporting
+from tracker.store import core
+from tracker.store.sync import sync
+from tracker.workspace import open_workspace
 
 smtp, webhook = mail.smtp, mail.webhook
 SETTINGS = """
@@ -69,3 +76,20 @@ def test_send_needs_save_and_someone_to_send_to(tmp_path: Path) -> None:
     assert tracker("report", "weekly", "--send", today="2026-03-04").exit_code == 2
     result = tracker("report", "weekly", "--save", "--send", today="2026-03-04")
     assert result.exit_code == 2 and "report_to" in result.stderr and not (tmp_path / "reports").exists()
+
+
+def test_the_weekly_job_publishes_the_site_it_links_to(tmp_path: Path, smtp: tuple[mail.Inbox, str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """With [publish] dir set, the daemon's weekly job publishes the site, then mails the report linking to it."""
+    inbox, url = smtp
+    monkeypatch.setenv("TRACKER_SMTP_URL", url)
+    _workspace(tmp_path)
+    with (tmp_path / "tracker.toml").open("a", encoding="utf-8") as handle:
+        handle.write('dir = "site"\n')  # the [publish] table is the file's last
+    ws = open_workspace(str(tmp_path))
+    db = core.open_db(ws.db_path)
+    sync(db, ws.pledges_dir, date(2026, 3, 9))
+    published = reporting.scheduled(db, ws, date(2026, 3, 9))
+    assert published is not None and (tmp_path / "site" / "index.html").is_file()
+    assert (tmp_path / "site" / "reviews" / "imrf.html").is_file()
+    assert all("https://pledges.example.org/" in body for _, _, body in inbox.messages) and len(inbox.messages) == 2
