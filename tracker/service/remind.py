@@ -187,8 +187,10 @@ def tick(db: Database, settings: Settings, today: date, now: datetime | None = N
     store_outbox.save_watch(db, found.seen, today)
     from tracker.service.deliver import Delivery, deliver
 
-    deliver(db, Delivery(settings, channels, today, people, found.open_deadlines(), found.snoozed, found.review_pledges(),
-                         {r["name"]: r for r in context.rounds}), moment, result)
+    delivery = Delivery(settings, channels, today, people, found.open_deadlines(), found.snoozed, found.review_pledges(),
+                        {r["name"]: r for r in context.rounds})
+    found.watched.clear()  # planned: tens of thousands of deadlines need not stay in memory while messages go out
+    deliver(db, delivery, moment, result)
     store_outbox.set_tick_key(db, key)
     return result
 

@@ -49,11 +49,15 @@ def publish_week(db: Database, workspace: Workspace, today: date, week: str | No
     """Save the week's report (md, html, json), refresh reports/deadlines.ics, and with `send` deliver the report to
     `[notify] report_to` and `report_urls`: what `report weekly --save [--send]` and the daemon's weekly job do."""
     from tracker.interop.calendar import write_deadlines_ics
+    from tracker.render import report_mail
 
-    calendar = write_deadlines_ics(db, workspace, today)  # first: its memory is free again before the report is built
     data = weekly(db, workspace, today, week)
-    paths = [*save(data, workspace.reports_dir), calendar]
-    return Published(data["week"], paths, deliver_report(data, workspace, paths[1]) if send else [])
+    paths = save(data, workspace.reports_dir)
+    chosen, pairs = data["week"], report_mail.fields(data, paths[1].name, workspace.settings.publish_base_url)
+    subject = report_mail.subject(data)
+    del data  # the calendar is built next: a global portfolio's report and calendar need not both be in memory
+    paths.append(write_deadlines_ics(db, workspace, today))
+    return Published(chosen, paths, deliver_report(chosen, subject, pairs, workspace, paths[1]) if send else [])
 
 
 @dataclass
@@ -69,20 +73,19 @@ class Published:
         return [f"{who}: {sent.state}: {sent.reply or ''}".rstrip(": ") for who, sent in self.deliveries if sent.state != "sent"]
 
 
-def deliver_report(data: dict[str, Any], workspace: Workspace, html_path: Path) -> list[tuple[str, Sent]]:
+def deliver_report(week: str, subject: str, pairs: list[tuple[str, str]], workspace: Workspace,
+                   html_path: Path) -> list[tuple[str, Sent]]:
     """Send the report itself: the summary in the body with the HTML report attached (e-mail), the summary (channels)."""
     from tracker.render import report_mail
     from tracker.service.notify import Channels, send_message
 
     settings = workspace.settings
     channels = Channels.from_settings(settings)
-    base = settings.publish_base_url
-    pairs = report_mail.fields(data, html_path.name, base)
-    subject, text, html = report_mail.subject(data), report_mail.text(pairs), report_mail.html(pairs)
+    text, html = report_mail.text(pairs), report_mail.html(pairs)
     attachment = ((html_path.name, "text/html", html_path.read_bytes()),)
     done = []
     for recipient in (*settings.report_to, *channels.report_urls):
-        message_id = f"report.{data['week']}.{hashlib.sha256(recipient.encode()).hexdigest()[:16]}"
+        message_id = f"report.{week}.{hashlib.sha256(recipient.encode()).hexdigest()[:16]}"
         files = attachment if not recipient.startswith("channel:") else ()
         done.append((recipient, send_message(channels, recipient, subject, text, html, message_id, files)))
     return done
