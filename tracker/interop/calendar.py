@@ -51,7 +51,7 @@ def deadline_calendar(db: Database, workspace: Workspace, today: date, owner: st
     settings = workspace.settings
     with statuses(db, today, settings) as found:
         states = (s for s in found if matches(s.row, owner, framework) and s.row["reported_status"] not in CLOSED_STATUSES)
-        people, revisions = store_outbox.notify_rows(db), due_revisions(db)
+        people, revisions = store_outbox.reminder_overrides(db), due_revisions(db)
         entries = calendar_entries(states, people, revisions, settings, calendar_domain(workspace.root.name))
     return len(entries), render_chunks(entries, f"Pledge deadlines: {workspace.root.name}", now)
 

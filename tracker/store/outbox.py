@@ -27,6 +27,13 @@ def notify_rows(db: Database) -> dict[str, dict[str, Any]]:
                       "reminders": json.loads(r["reminders"]) if r["reminders"] else None} for r in found}
 
 
+def reminder_overrides(db: Database) -> dict[str, dict[str, Any]]:
+    """Return the `reminders` of the pledges that set their own (the calendar needs nothing else of their people)."""
+    found = db.execute("""SELECT id, json_extract(definition, '$.reminders') FROM pledges
+                          WHERE removed_at IS NULL AND json_extract(definition, '$.reminders') IS NOT NULL""")
+    return {pledge_id: {"reminders": json.loads(text)} for pledge_id, text in found.fetchall()}
+
+
 def outbox_known(db: Database, deadline_keys: list[str]) -> dict[str, str]:
     """Return the dedupe key and slot date of every reminder planned for these deadlines."""
     found = db.conn.execute("SELECT dedupe_key, slot_date FROM outbox WHERE deadline_key IN (SELECT value FROM json_each(?))",
