@@ -173,3 +173,15 @@ def test_a_name_is_one_round_and_a_closed_round_is_not_closed_twice(tmp_path: Pa
     assert run(ws, OPENED, "rebuild").exit_code == 0
     status = json.loads(run(ws, OPENED, "round", "status", "r1", "--json").stdout)
     assert [p["id"] for p in status["pledges"]] == ["ana"] and status["closed_on"] == "2026-02-01"
+
+
+def test_changes_lists_rounds_opened_and_closed(tmp_path: Path) -> None:
+    """What a colleague reads after a pull: the round opened and closed, by whom, with its due day."""
+    ws = _workspace(tmp_path / "ws")
+    assert run(ws, OPENED, "round", "open", "imrf-2026", "--due", DUE.isoformat(), "--review", "imrf", "--message", "Report!").exit_code == 0
+    assert run(ws, OPENED, "round", "close", "imrf-2026", author="Dara").exit_code == 0
+    found = json.loads(run(ws, OPENED, "changes", "--json").stdout)
+    rounds = [(e["kind"], e["round"], e["due"], e["author"], e["pledge_id"]) for e in found if e["kind"].startswith("round")]
+    assert sorted(rounds) == [("round-close", "imrf-2026", None, "Dara", None), ("round-open", "imrf-2026", "2026-03-15", "Ana", None)]
+    text = run(ws, OPENED, "changes").stdout
+    assert "round-open" in text and "Report!" in text and "round imrf-2026 closed" in text

@@ -294,7 +294,7 @@ def changes_table(entries: list[dict[str, Any]]) -> RenderableType:
     table.add_column("detail", overflow="fold")
     for e in entries:
         who = _t(e["author"] or "—")
-        who.append("\n" + inert(e["pledge_id"]), style="dim")
+        who.append("\n" + inert(e["pledge_id"] or "(reporting round)"), style="dim")
         table.add_row(e["recorded_at"][:16].replace("T", " "), who, e["kind"], _t(detail(e)))
     return table
 
@@ -305,6 +305,9 @@ def detail(e: dict[str, Any]) -> str:
         return f"{e['status']}: {e['note']}" + (f" <{e['source']}>" if e["source"] else "")
     if e["kind"] == "reading":
         return f"{e['indicator']} = {_value(e['value'])}" + (f" ({e['note']})" if e["note"] else "") + (f" <{e['source']}>" if e["source"] else "")
+    if e["kind"] in ("round-open", "round-close"):
+        opened = f"due {e['due']}" + (f": {e['message']}" if e.get("message") else "")
+        return f"round {e['round']} " + (opened if e["kind"] == "round-open" else "closed")
     if e["kind"] == "retract":
         return f"{'corrected' if e['replaced_by'] else 'retracted'} {e['target']}: {e['reason']}"
     if e["kind"] == "done":

@@ -112,12 +112,23 @@ RETRACTIONS = """
 """
 
 
+# Reporting rounds opened and closed, as entries of `changes` (they concern many pledges, so none is named).
+ROUNDS = """
+    SELECT 'round-open', NULL, substr(opened_at, 1, 10), opened_at, name, due, NULL, message, NULL, NULL, rowid, author, entry_id
+      FROM rounds
+    UNION ALL
+    SELECT 'round-close', NULL, substr(entered_at, 1, 10), entered_at, round, NULL, NULL, NULL, NULL, NULL, rowid, author, entry_id
+      FROM round_closes
+"""
+
+
 def changes_rows(db: Database, since: str, author: str | None, limit: int) -> list[dict[str, Any]]:
     """Return the entries recorded at or after `since` (a UTC instant), by an author containing `author`, newest first."""
     return rows(
         db,
-        f"""SELECT e.*, p.title FROM ({ENTRIES} UNION ALL {RETRACTIONS}) e JOIN pledges p ON p.id = e.pledge_id
-            WHERE e.recorded_at >= :since AND (:author IS NULL OR instr(lower(coalesce(e.author, '')), lower(:author)) > 0)
+        f"""SELECT e.*, p.title FROM ({ENTRIES} UNION ALL {RETRACTIONS} UNION ALL {ROUNDS}) e LEFT JOIN pledges p ON p.id = e.pledge_id
+            WHERE (e.pledge_id IS NULL OR p.id IS NOT NULL) AND e.recorded_at >= :since
+              AND (:author IS NULL OR instr(lower(coalesce(e.author, '')), lower(:author)) > 0)
             ORDER BY e.recorded_at DESC, e.kind, e.id DESC LIMIT :limit""",
         {"since": since, "author": author, "limit": limit},
     )

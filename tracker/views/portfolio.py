@@ -196,6 +196,8 @@ def entry(r: dict[str, Any]) -> dict[str, Any]:
         event.update(target=r["item"], reason=r["note"], replaced_by=r["value"])
     elif r["kind"] == "snooze":
         event.update(**_snoozed_item(r["item"]), until=r["value"], reason=r["note"])
+    elif r["kind"] in ("round-open", "round-close"):
+        event.update(round=r["item"], due=r["value"], message=r["note"])
     else:
         item_kind, item_id, field = r["item"].split(":", 2)
         event.update(item_kind=item_kind, item=item_id, field=field, old=r["old"], new=r["value"], reason=r["note"])
