@@ -71,11 +71,12 @@ def _facts(db: Database, context: Delivery, recipient: str, rows: list[dict[str,
 
 
 def _skip(db: Database, rows: list[dict[str, Any]], owner: str, context: Delivery, result: TickResult) -> None:
-    for row in rows:
-        why = ("the deadline is snoozed" if row["deadline_key"] in context.snoozed
-               else "the deadline was met, closed or moved before sending")
-        store_outbox.finish(db, [row["id"]], owner, {"status": "superseded", "note": why})
-        result.skipped.append(public({**row, "status": "superseded", "note": why}))
+    """Supersede items whose deadline closed before sending: one write per reason, not one per item."""
+    why = {row["id"]: "the deadline is snoozed" if row["deadline_key"] in context.snoozed
+           else "the deadline was met, closed or moved before sending" for row in rows}
+    for note in sorted(set(why.values())):
+        store_outbox.finish(db, [i for i, n in why.items() if n == note], owner, {"status": "superseded", "note": note})
+    result.skipped += [public({**row, "status": "superseded", "note": why[row["id"]]}) for row in rows]
 
 
 def _send(db: Database, recipient: str, rows: list[dict[str, Any]], owner: str, context: Delivery, moment: datetime,

@@ -33,6 +33,7 @@ PLAN_CHUNK = 500
 def _watch(s: PledgeStatus, who: dict[str, Any], context: _Context, found: _Gathered) -> None:
     """Add an open pledge's deadlines to `found` (its reviews too, which gather every pledge's contacts)."""
     from tracker.domain.monitor import Watched, rules_for
+    from tracker.store.snoozes import deadline_key
 
     rules = rules_for(context.settings, who["reminders"])
     recipients = (*who["contacts"], *context.channels.urls)
@@ -42,7 +43,7 @@ def _watch(s: PledgeStatus, who: dict[str, Any], context: _Context, found: _Gath
             for recipient in recipients:
                 entry[1].setdefault(recipient, []).append(s.id)
             continue
-        key = f"pledge:{s.id}" if d.kind == "pledge" else f"milestone:{s.id}/{d.item}"
+        key = deadline_key(s.id, None if d.kind == "pledge" else d.item)
         if key in context.snoozed:
             found.snoozed.add(key)
             continue
@@ -115,7 +116,8 @@ def round_watches(rounds: list[dict[str, Any]], people: dict[str, dict[str, Any]
     for r in rounds:
         due = date.fromisoformat(r["due"])
         lead = max(0, (due - date.fromisoformat(r["opened_on"])).days)
-        rules = Rules(tuple(sorted({lead, *ROUND_BEFORE_DAYS}, reverse=True)), 7, 10**6, 7 * ROUND_REPEATS, repeats_end=True)
+        rules = Rules(tuple(sorted({lead, *ROUND_BEFORE_DAYS}, reverse=True)), overdue_every_days=7,
+                      backoff_after_days=7 * ROUND_REPEATS, repeats_end=True)
         for p in r["pledges"]:
             contacts = tuple(people.get(p["id"], {}).get("contacts", ()))
             if p["state"] == "missing" and contacts:

@@ -60,7 +60,7 @@ class Facts:
 def build(recipient: str, rows: list[dict[str, Any]], facts: Facts) -> Digest:
     """Return the digest of one recipient's outbox rows: the most urgent spelled out, the rest counted."""
     listed = most_urgent(rows, facts.today)
-    items = sorted((_item(row, recipient, facts) for row in listed), key=_urgency)
+    items = [_item(row, recipient, facts) for row in listed]
     _once_per_pledge(items)
     chosen = {id(row) for row in listed}
     more: dict[str, int] = {}
@@ -72,11 +72,11 @@ def build(recipient: str, rows: list[dict[str, Any]], facts: Facts) -> Digest:
 
 
 def most_urgent(rows: list[dict[str, Any]], today: date, limit: int = ITEM_LIMIT) -> list[dict[str, Any]]:
-    """Return the rows a digest spells out: the most urgent `limit` of them."""
+    """Return the rows a digest spells out, in the order it lists them: the most urgent `limit` of them (anything late
+    or escalated first, by days; then what is coming, soonest first; progress alerts last)."""
     def key(row: dict[str, Any]) -> tuple[int, int, str]:
-        kind = _row_kind(row, today)
         days = (date.fromisoformat(row["deadline_date"]) - today).days
-        return (2 if kind == "progress" else 0 if kind in ("overdue", "escalation") else 1), days, row["dedupe_key"]
+        return (2 if row["kind"] == "progress" else 0 if days < 0 or row["kind"] == "escalation" else 1), days, row["dedupe_key"]
 
     return sorted(rows, key=key)[:limit]
 
@@ -98,13 +98,6 @@ def _once_per_pledge(items: list[Item]) -> None:
         keep = {"What", "When", "Days left", "Pledge"}
         item.fields = [(k, v if k != "Pledge" else f"{v}, as in item {first[item.pledge_id]}") for k, v in item.fields if k in keep]
         item.commands = [c for c in item.commands if c.startswith("tracker done")]
-
-
-def _urgency(item: Item) -> tuple[int, int]:
-    if item.kind == "progress":
-        return 2, 0
-    late = item.days is not None and item.days < 0
-    return (0 if late or item.kind == "escalation" else 1), item.days if item.days is not None else 0
 
 
 def subject(items: list[Item], more: dict[str, int] | None = None) -> str:
