@@ -50,6 +50,13 @@ class Settings:
         """Return the workspace time zone."""
         return ZoneInfo(self.timezone)
 
+    def publish_folder(self, root: Path) -> Path | None:
+        """Return `[publish] dir` as a folder (relative to the workspace `root` unless absolute), or None when unset."""
+        if not self.publish_dir:
+            return None
+        folder = Path(self.publish_dir)
+        return folder if folder.is_absolute() else root / folder
+
 
 @dataclass(frozen=True)
 class Workspace:
@@ -226,6 +233,7 @@ def _settings_from(path: Path, data: dict[str, object]) -> Settings:
     )
 
 
+BASE_URL = re.compile(r"https?://[^\s<>\"']+")  # where a published site is served ([publish] base_url, --base-url)
 KNOWN_KEYS = ("timezone", "due_soon_days", "reminders", "assessment", "notify", "daemon", "publish")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -270,7 +278,7 @@ def _publish(path: Path, table: dict[str, object]) -> dict[str, Any]:
     folder, base = table.get("dir"), table.get("base_url")
     if folder is not None and (not isinstance(folder, str) or not folder.strip()):
         raise WorkspaceError(f"{path.name}: publish.dir: expected a folder such as \"site\"")
-    if base is not None and (not isinstance(base, str) or not re.fullmatch(r"https?://[^\s<>\"]+", base)):
+    if base is not None and (not isinstance(base, str) or not BASE_URL.fullmatch(base)):
         raise WorkspaceError(f"{path.name}: publish.base_url: expected an http(s) URL such as \"https://example.org/pledges/\"")
     return {"publish_dir": folder, "publish_base_url": base}
 

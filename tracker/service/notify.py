@@ -100,15 +100,6 @@ def send_message(channels: Channels, recipient: str, subject: str, text: str, ht
     return Sent(outcome.state, channels.scrub(outcome.reply) if outcome.reply else None)
 
 
-def send(channels: Channels, recipient: str, subject: str, body: str) -> str | None:
-    """Deliver one plain-text message; return None on success or a scrubbed one-line error."""
-    import hashlib
-
-    digest = hashlib.sha256(repr((recipient, subject, body)).encode()).hexdigest()[:24]
-    result = send_message(channels, recipient, subject, body, "", f"note.{digest}")
-    return None if result.state == "sent" else result.reply or result.state
-
-
 def _apprise(url: str, subject: str, body: str, channels: Channels) -> str | None:
     import apprise as module
 

@@ -104,7 +104,8 @@ def scheduled(db: Database, workspace: Workspace, today: date, force: bool = Fal
     if store_outbox.report_run(db, week) and not force:
         return None
     # First the site the report's e-mail links to ([publish] base_url), so the link shows this week's record.
-    site = publish_site(db, workspace, today) if workspace.settings.publish_dir else []
+    folder = workspace.settings.publish_folder(workspace.root)
+    site = publish_site(db, workspace, today, folder) if folder else []
     published = publish_week(db, workspace, today, week, send=True)
     published.paths += site
     store_outbox.record_report_run(db, week, core.utc_now(), today, [str(p) for p in published.paths])
@@ -115,13 +116,11 @@ def scheduled(db: Database, workspace: Workspace, today: date, force: bool = Fal
     return published
 
 
-def publish_site(db: Database, workspace: Workspace, today: date) -> list[Path]:
-    """Publish the static site into `[publish] dir` (a folder of the workspace unless absolute); return its index."""
+def publish_site(db: Database, workspace: Workspace, today: date, folder: Path) -> list[Path]:
+    """Publish the static site into `folder` (`[publish] dir`); return its index."""
     from tracker.service.publish import publish
 
-    folder = Path(workspace.settings.publish_dir or "site")
-    site = publish(db, workspace, today, folder if folder.is_absolute() else workspace.root / folder, workspace.settings.publish_base_url)
-    return [site.folder / "index.html"]
+    return [publish(db, workspace, today, folder, workspace.settings.publish_base_url).folder / "index.html"]
 
 
 def due_for_weekly(now_local: datetime, weekday: str, at: str) -> bool:
