@@ -147,7 +147,7 @@ def test_a_review_with_a_round_opens_it_on_its_day_and_asks_each_contact_once(tm
     (("round", "open", "x", "--due", "2026-01-01", "--review", "imrf"), 2, "due today or later"),
     (("round", "open", "x", "--due", "2026-13-01", "--review", "imrf"), 2, "--due"),
     (("round", "open", "bad name", "--due", "2026-03-15"), 2, "round name"),
-    (("round", "open", "x", "--due", "2026-03-15", "--review", "nope"), 4, "no review 'nope'"),
+    (("round", "open", "x", "--due", "2026-03-15", "--review", "nope"), 4, "unknown review 'nope'"),
     (("round", "open", "x", "--due", "2026-03-15", "--owner", "Nobody at all"), 2, "no pledge matches"),
     (("round", "status", "nope"), 4, "no round named 'nope'"),
     (("round", "close", "nope"), 4, "no round named 'nope'"),

@@ -23,10 +23,10 @@ def text(digest: Digest, footer: str = "") -> str:
         lines += _wrap(f"{number}. {KIND_NAME.get(item.kind, item.kind)}: {inert(item.headline)}", "   ", "      ")
         if item.why:
             lines += _wrap(item.why, "   ", "   ")
-        lines += _fields(item.fields, "   ")
+        lines += field_lines(item.fields, "   ")
         for brief in item.pledges:
             lines.append("")
-            lines += _fields(brief, "   - ", "     ")
+            lines += field_lines(brief, "   - ", "     ")
         if item.more_pledges:
             lines.append(f"   ... and {item.more_pledges} more (tracker status --all)")
         if item.commands:
@@ -49,7 +49,8 @@ def _rest(digest: Digest) -> str:
     return f"Not spelled out here: {counts}. `tracker status --all` lists every pledge, most urgent first."
 
 
-def _fields(fields: list[Field], first: str, rest: str | None = None) -> list[str]:
+def field_lines(fields: list[Field], first: str, rest: str | None = None) -> list[str]:
+    """Return fields as text lines, `Label:` then value, wrapped at 78 columns under the value."""
     lines: list[str] = []
     for n, (label, value) in enumerate(fields):
         lead = first if n == 0 else (rest if rest is not None else first)
@@ -88,9 +89,9 @@ def _item_html(number: int, item: Item) -> Html:
                 style=f"font-size:16px;margin:18px 0 4px;color:{colour}")]
     if item.why:
         parts.append(el("p", el("strong", esc(item.why)), style="margin:4px 0"))
-    parts.append(_table(item.fields))
+    parts.append(field_table(item.fields))
     if item.pledges:
-        parts.append(el("ul", *(el("li", _table(brief), style="margin:6px 0") for brief in item.pledges), style="padding-left:18px"))
+        parts.append(el("ul", *(el("li", field_table(brief), style="margin:6px 0") for brief in item.pledges), style="padding-left:18px"))
     if item.more_pledges:
         parts.append(el("p", esc(f"... and {item.more_pledges} more (tracker status --all)")))
     if item.commands:
@@ -100,7 +101,8 @@ def _item_html(number: int, item: Item) -> Html:
     return join(parts)
 
 
-def _table(fields: list[Field]) -> Html:
+def field_table(fields: list[Field]) -> Html:
+    """Return fields as a small HTML table, label then value, with inline styles."""
     rows = [el("tr", el("th", esc(label), style=_LABEL_CELL, scope="row"), el("td", link(value), style=_CELL))
             for label, value in fields]
     return el("table", el("tbody", *rows), style="border-collapse:collapse;margin:2px 0")

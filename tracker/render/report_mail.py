@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.domain.statuses import HEALTH
-from tracker.render.digest import LABEL, WIDTH
-from tracker.render.html import el, esc, link
-from tracker.render.sanitize import inert
-
-_CELL = "padding:2px 8px;vertical-align:top;text-align:left;border-bottom:1px solid #ddd"
+from tracker.render.digest import field_lines, field_table
+from tracker.render.html import el, esc
 
 
 def subject(data: dict[str, Any]) -> str:
@@ -45,20 +42,12 @@ def _names(items: list[dict[str, Any]]) -> str:
 
 
 def text(pairs: list[tuple[str, str]]) -> str:
-    """Return the text part: one field per line, wrapped at 78 columns."""
-    import textwrap
-
-    lines = ["Weekly pledge report", ""]
-    for label, value in pairs:
-        lines += textwrap.wrap(f"{label + ':':<{LABEL}}{inert(value)}", WIDTH, subsequent_indent=" " * LABEL,
-                               break_long_words=False, break_on_hyphens=False)
-    return "\n".join(lines) + "\n"
+    """Return the text part: one field per line, wrapped at 78 columns (as in a reminder digest)."""
+    return "\n".join(["Weekly pledge report", "", *field_lines(pairs, "")]) + "\n"
 
 
 def html(pairs: list[tuple[str, str]]) -> str:
     """Return the HTML part: the same fields in a small table, every piece of user text escaped."""
-    rows = [el("tr", el("th", esc(label), style=_CELL + ";color:#555;font-weight:normal", scope="row"), el("td", link(value), style=_CELL))
-            for label, value in pairs]
-    body = el("body", el("h1", esc("Weekly pledge report"), style="font-size:18px"), el("table", el("tbody", *rows), style="border-collapse:collapse"),
+    body = el("body", el("h1", esc("Weekly pledge report"), style="font-size:18px"), field_table(pairs),
               style="font-family:sans-serif;font-size:14px;color:#222;max-width:720px")
     return "<!DOCTYPE html>\n" + el("html", el("head", el("meta", charset="utf-8")), body) + "\n"

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from tracker.errors import UnknownError, UsageError
+from tracker.errors import UsageError
 from tracker.store import rounds as store
 from tracker.store.db import Database
 
@@ -37,11 +37,11 @@ def open_round(db: Database, root: Path, name: str, due: date, today: date, who:
 
 def matching(db: Database, review: str | None, owner: str | None, framework: str | None) -> list[str]:
     """Return the ids of the active pledges a round with these filters covers (every pledge without any)."""
-    from tracker.store.queries import review_rows
+    from tracker.store.site import require_review
     from tracker.views.status import matches
 
-    if review is not None and review not in {r["id"] for r in review_rows(db)}:
-        raise UnknownError(f"no review {review!r} in pledges/_reviews.yaml")
+    if review is not None:
+        require_review(db, review)
     found = [p["id"] for p in store.candidates(db)
              if (review is None or review in p["reviews"]) and matches(p, owner, framework)]
     if not found:

@@ -14,6 +14,7 @@ from tracker.store import queries
 from tracker.store.db import Database
 from tracker.views.attention import service_warnings
 from tracker.views.portfolio import snapshot, statuses
+from tracker.views.rounds import compliance, local_day, open_rounds
 from tracker.views.states import PledgeStatus, to_deadline
 from tracker.workspace import Settings
 
@@ -60,8 +61,6 @@ def build_weekly(db: Database, week: str, today: date, settings: Settings, works
 
 def _rounds(db: Database, as_of: date, settings: Settings) -> list[dict[str, Any]]:
     """Return the open reporting rounds with their compliance ('9 of 12 reported, 3 missing, due in 12 days')."""
-    from tracker.views.rounds import compliance, open_rounds
-
     return [{**r, "compliance": compliance(r, as_of)} for r in open_rounds(db, settings)]
 
 
@@ -73,16 +72,10 @@ def _entered(db: Database, monday: date, settings: Settings) -> dict[str, Any]:
     found = queries.entered_rows(db, start, end, monday, ENTERED_LIMIT)
     items = [{
         "id": r["entry_id"], "kind": r["kind"], "pledge_id": r["pledge_id"], "title": r["title"], "date": r["date"],
-        "entered_at": r["entered_at"], "entered_on": _local_day(r["entered_at"], settings), "author": r["author"],
+        "entered_at": r["entered_at"], "entered_on": local_day(r["entered_at"], settings), "author": r["author"],
         "backdated": r["date"] < monday.isoformat(), **json.loads(r["detail"]),
     } for r in found["items"]]
     return {"total": found["total"], "backdated": found["backdated"], "items": items}
-
-
-def _local_day(instant: str, settings: Settings) -> str:
-    """Return the day (in the workspace time zone) of a stored UTC instant."""
-    moment = datetime.fromisoformat(instant)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(settings.zone).date().isoformat()
 
 
 def _by_date(found: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -16,7 +16,8 @@ def local_day(instant: str | None, settings: Settings) -> str | None:
     """Return the day, in the workspace time zone, of a stored UTC instant."""
     if not instant:
         return None
-    return datetime.fromisoformat(instant).astimezone(UTC).astimezone(settings.zone).date().isoformat()
+    moment = datetime.fromisoformat(instant)  # stored instants are UTC, with or without their offset
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(settings.zone).date().isoformat()
 
 
 def round_status(db: Database, name: str, settings: Settings) -> dict[str, Any]:
