@@ -93,3 +93,19 @@ def test_the_weekly_job_publishes_the_site_it_links_to(tmp_path: Path, smtp: tup
     assert published is not None and (tmp_path / "site" / "index.html").is_file()
     assert (tmp_path / "site" / "reviews" / "imrf.html").is_file()
     assert all("https://pledges.example.org/" in body for _, _, body in inbox.messages) and len(inbox.messages) == 2
+
+
+@pytest.mark.parametrize(("added", "key"), [
+    ('[notify]\nreport_to = ["not an address"]\n', "notify.report_to"),
+    ('[notify]\nreport_to = 7\n', "notify.report_to"),
+    ('[publish]\nbase_url = "javascript:alert(1)"\n', "publish.base_url"),
+    ('[publish]\ndir = ""\n', "publish.dir"),
+    ('[reminders]\nlater_every_days = 0\n', "reminders.later_every_days"),
+])
+def test_malformed_delivery_settings_are_one_line_naming_the_key(tmp_path: Path, added: str, key: str) -> None:
+    """A bad report_to, base_url, publish dir or cadence in tracker.toml stops the command with exit 1, naming the key."""
+    shutil.copytree(REPO / "pledges", tmp_path / "pledges")
+    (tmp_path / "tracker.toml").write_text(added, encoding="utf-8")
+    result = Tracker(tmp_path)("status", today="2026-03-04")
+    assert result.exit_code == 1 and key in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr and not (tmp_path / "journal").exists()
